@@ -1,0 +1,149 @@
+"""Writes to the agency registry, memberships and organisation settings. Each one is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dondoc.core import audit
+
+from . import access
+from .models import Agency, AgencyGroup, AgencyName, Membership, Organisation
+
+AGENCY_FIELDS = ["code", "name", "aliases", "kind", "parent", "email", "valid_from", "valid_to", "successor"]
+ORGANISATION_FIELDS = [
+    "province_name", "place_name", "parent_body", "issuing_body", "issuer_agency", "issuer_abbreviation",
+    "signer_authority", "signer_title", "signer_name", "default_recipients", "valid_from",
+]
+
+
+@transaction.atomic
+def create_agency(*, actor, code: str, name: str, **fields) -> Agency:
+    code = code.strip().upper()
+    if Agency.objects.filter(code=code).exists():
+        raise ValidationError(_("An agency with code %(code)s already exists.") % {"code": code})
+    agency = Agency(code=code, name=name.strip(), **fields)
+    agency.full_clean()
+    agency.save()
+    audit.record(actor=actor, kind="agency.create", target=agency, agency=agency,
+                 new=audit.snapshot(agency, AGENCY_FIELDS))
+    return agency
+
+
+@transaction.atomic
+def update_agency(*, actor, agency: Agency, **changes) -> Agency:
+    """Change contact data or classification. Renames go through rename_agency (history is kept)."""
+    if "name" in changes or "code" in changes:
+        raise ValueError("use rename_agency to rename; codes never change")
+    before = audit.snapshot(agency, AGENCY_FIELDS)
+    for key, value in changes.items():
+        setattr(agency, key, value)
+    agency.full_clean()
+    old, new = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
+    if new:
+        agency.save()
+        audit.record(actor=actor, kind="agency.update", target=agency, agency=agency, old=old, new=new)
+    return agency
+
+
+@transaction.atomic
+def rename_agency(*, actor, agency: Agency, new_name: str, on: dt.date, reference: str = "") -> Agency:
+    """From ``on`` the agency bears ``new_name``; the old name stays valid for the days before."""
+    new_name = new_name.strip()
+    if new_name == agency.name:
+        return agency
+    AgencyName.objects.create(
+        agency=agency, name=agency.name, valid_from=agency.valid_from, valid_to=on - dt.timedelta(days=1),
+        reference=reference,
+    )
+    old_name, agency.name = agency.name, new_name
+    agency.save()
+    audit.record(actor=actor, kind="agency.rename", target=agency, agency=agency,
+                 old={"name": old_name}, new={"name": new_name, "from": on}, note=reference)
+    return agency
+
+
+@transaction.atomic
+def merge_agency(*, actor, agency: Agency, into: Agency, on: dt.date, reference: str = "") -> Agency:
+    """``agency`` ceases on the day before ``on``; its history stays, later work goes to ``into``."""
+    if agency.pk == into.pk:
+        raise ValidationError(_("An agency cannot be merged into itself."))
+    before = audit.snapshot(agency, ["valid_to", "successor"])
+    agency.valid_to = on - dt.timedelta(days=1)
+    agency.successor = into
+    agency.full_clean()
+    agency.save()
+    audit.record(actor=actor, kind="agency.merge", target=agency, agency=agency, old=before,
+                 new=audit.snapshot(agency, ["valid_to", "successor"]), note=reference)
+    return agency
+
+
+@transaction.atomic
+def set_group(*, actor, code: str, name: str, phrases: list[str], members: list[Agency], note: str = "") -> AgencyGroup:
+    group, created = AgencyGroup.objects.get_or_create(code=code, defaults={"name": name, "phrases": phrases, "note": note})
+    before = {"name": group.name, "phrases": group.phrases, "members": sorted(group.members.values_list("code", flat=True))}
+    group.name, group.phrases, group.note = name, phrases, note
+    group.save()
+    group.members.set(members)
+    after = {"name": name, "phrases": phrases, "members": sorted(a.code for a in members)}
+    old, new = audit.diff(before, after)
+    if created or new:
+        audit.record(actor=actor, kind="group.create" if created else "group.update", target=group,
+                     old=None if created else old, new=after if created else new)
+    return group
+
+
+@transaction.atomic
+def add_membership(*, actor, user, agency: Agency, role: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(user=user, agency=agency, role=role)
+    if created:
+        audit.record(actor=actor, kind="membership.add", target=membership, agency=agency,
+                     new={"user": user.get_username(), "agency": agency.code, "role": role})
+        access.forget(user)
+    return membership
+
+
+@transaction.atomic
+def remove_membership(*, actor, membership: Membership) -> None:
+    data = {"user": membership.user.get_username(), "agency": membership.agency.code, "role": membership.role}
+    audit.record(actor=actor, kind="membership.remove", target=membership, agency=membership.agency, old=data)
+    membership.delete()
+    access.forget(membership.user)
+
+
+@transaction.atomic
+def create_user(*, actor, username: str, password_hash: str | None = None, email: str = "",
+                first_name: str = "", is_staff: bool = False, is_superuser: bool = False):
+    """Create an account. ``password_hash`` is an already hashed password (make_password)."""
+    user_model = get_user_model()
+    user = user_model(username=username, email=email, first_name=first_name, is_staff=is_staff,
+                      is_superuser=is_superuser)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record(actor=actor, kind="user.create", target=user,
+                 new={"username": username, "email": email, "is_staff": is_staff, "is_superuser": is_superuser})
+    return user
+
+
+@transaction.atomic
+def save_organisation(*, actor, organisation: Organisation | None = None, **fields) -> Organisation:
+    """Create settings valid from a date, or change an existing row."""
+    created = organisation is None
+    organisation = organisation or Organisation()
+    before = {} if created else audit.snapshot(organisation, ORGANISATION_FIELDS)
+    for key, value in fields.items():
+        setattr(organisation, key, value)
+    organisation.full_clean()
+    old, new = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
+    if created or new:
+        organisation.save()
+        audit.record(actor=actor, kind="organisation.create" if created else "organisation.update",
+                     target=organisation, agency=organisation.issuer_agency, old=None if created else old, new=new)
+    return organisation

@@ -1,0 +1,40 @@
+"""The one clock. Every "today" in the product comes from here.
+
+``DONDOC_TODAY=YYYY-MM-DD`` pins the date (the demo reads as 05/10/2020); otherwise it is the local date in
+Asia/Ho_Chi_Minh, so a report sent at 06:00 local time belongs to that local day. Commands take ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+
+def today() -> dt.date:
+    pinned = getattr(settings, "DONDOC_TODAY", None)
+    if pinned:
+        return dt.date.fromisoformat(pinned)
+    return timezone.localdate()
+
+
+def now() -> dt.datetime:
+    """Aware datetime. With a pinned date, the pinned day at the current local time of day."""
+    current = timezone.localtime()
+    pinned = getattr(settings, "DONDOC_TODAY", None)
+    if pinned:
+        day = dt.date.fromisoformat(pinned)
+        return current.replace(year=day.year, month=day.month, day=day.day)
+    return current
+
+
+def parse_date(value: str) -> dt.date:
+    """Parse YYYY-MM-DD or dd/mm/yyyy; raise ValueError with a clear message."""
+    value = value.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, no time zone involved
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD or dd/mm/yyyy)")

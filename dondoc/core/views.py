@@ -1,0 +1,78 @@
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from dondoc.accounts import access
+from dondoc.accounts.models import Agency, AgencyGroup, Organisation
+
+from . import clock
+from .models import AuditEvent
+
+
+@require_GET
+def healthz(request):
+    """Liveness for the operator's monitor: the database answers."""
+    return JsonResponse({"ok": True, "agencies": Agency.objects.count()})
+
+
+@login_required
+def home(request):
+    today = clock.today()
+    user = request.user
+    counts = [
+        {"label": "agencies", "value": Agency.objects.active_on(today).count()},
+        {"label": "groups", "value": AgencyGroup.objects.count()},
+        {"label": "accounts", "value": get_user_model().objects.filter(is_active=True).count()},
+    ]
+    my_agencies = access.scope(user, Agency.objects.all()) if not access.sees_all(user) else Agency.objects.none()
+    return render(request, "core/home.html", {
+        "counts": counts,
+        "my_agencies": my_agencies,
+        "organisation": Organisation.on(today),
+        "month_start": today.replace(day=1),
+    })
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return clock.parse_date(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def audit_list(request):
+    if not access.can(request.user, "audit.view"):
+        raise Http404
+    events = AuditEvent.objects.select_related("agency", "actor")
+    f = {k: request.GET.get(k, "").strip() for k in ("kind", "agency", "actor", "since", "until", "q")}
+    if f["kind"]:
+        events = events.filter(kind=f["kind"])
+    if f["agency"]:
+        events = events.filter(agency__code=f["agency"].upper())
+    if f["actor"]:
+        events = events.filter(actor_name=f["actor"])
+    if f["q"]:
+        events = events.filter(target_repr__icontains=f["q"])
+    since, until = _parse_day(f["since"]), _parse_day(f["until"])
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": f,
+        "kinds": AuditEvent.objects.order_by("kind").values_list("kind", flat=True).distinct(),
+        "agencies": Agency.objects.order_by("code").values_list("code", flat=True),
+        "bad_dates": (f["since"] and not since) or (f["until"] and not until),
+    }
+    template = "core/audit.html#results" if request.htmx else "core/audit.html"
+    return render(request, template, context)

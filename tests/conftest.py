@@ -1,0 +1,104 @@
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from dondoc.accounts import actions
+from dondoc.accounts.models import Agency, Role
+
+CHROMIUM = os.environ.get("DONDOC_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+_DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_user_model", "admin_user"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every database-touching test `dbtest` so the PostgreSQL run can select exactly those."""
+    for item in items:
+        if item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.dbtest)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference(db):
+    """The reference data of a fresh installation (agency registry, groups, organisation)."""
+    call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+class Personas:
+    """The five people every view is tested with (CONVENTIONS.md): admin, leader, own officer/head,
+    another agency's officer, anonymous. The owning agency is STC, the other KBNN."""
+
+    password = "pw-test-1"
+
+    def __init__(self, django_user_model):
+        self._model = django_user_model
+
+    def make(self, username, agency_code, role, **flags):
+        from django.contrib.auth.hashers import make_password
+
+        user = actions.create_user(actor=None, username=username, password_hash=make_password(self.password),
+                                   email=f"{username}@example.invalid", **flags)
+        actions.add_membership(actor=None, user=user, agency=Agency.objects.get(code=agency_code), role=role)
+        return user
+
+
+@pytest.fixture
+def personas(reference, django_user_model, django_db_blocker):
+    p = Personas(django_user_model)
+    p.admin = p.make("t_admin", "SKHDT", Role.PROVINCE_ADMIN)
+    p.leader = p.make("t_leader", "UBND", Role.LEADER)
+    p.officer = p.make("t_stc", "STC", Role.AGENCY_OFFICER)
+    p.head = p.make("t_stc_ld", "STC", Role.AGENCY_HEAD)
+    p.other = p.make("t_kbnn", "KBNN", Role.AGENCY_OFFICER)
+    p.own_agency = Agency.objects.get(code="STC")
+    p.other_agency = Agency.objects.get(code="KBNN")
+    return p
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """client_for("officer") -> a test client logged in as that persona (None: anonymous)."""
+    from django.test import Client
+
+    def make(name):
+        c = Client()
+        if name and name != "anonymous":
+            c.force_login(getattr(personas, name))
+        return c
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium through Playwright. Missing browser: skip locally, fail under CI=true."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    yield pg
+    context.close()
