@@ -175,7 +175,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dondoc <dondoc@localh
 
 # HTTPS is on outside DEBUG. Plain HTTP on an intranet is an explicit choice: DONDOC_INSECURE_HTTP=1.
 INSECURE_HTTP = env_bool("DONDOC_INSECURE_HTTP")
-_https = not DEBUG and not INSECURE_HTTP
+# The test suite speaks plain HTTP to its test client; tests/core/test_settings.py checks the HTTPS setup.
+_https = not DEBUG and not INSECURE_HTTP and not TESTING
 SECURE_SSL_REDIRECT = _https
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https

@@ -54,7 +54,7 @@ class Personas:
 @pytest.fixture
 def personas(reference, django_user_model, django_db_blocker):
     p = Personas(django_user_model)
-    p.admin = p.make("t_admin", "SKHDT", Role.PROVINCE_ADMIN)
+    p.admin = p.make("t_admin", "SKHDT", Role.PROVINCE_ADMIN, is_staff=True)
     p.leader = p.make("t_leader", "UBND", Role.LEADER)
     p.officer = p.make("t_stc", "STC", Role.AGENCY_OFFICER)
     p.head = p.make("t_stc_ld", "STC", Role.AGENCY_HEAD)

@@ -46,14 +46,10 @@ def load(*, actor=None, path: Path = DEFAULT_FILE, **_) -> list[str]:
     for row in data["agencies"]:
         if Agency.objects.filter(code=row["code"]).exists():
             continue
+        parent = Agency.objects.get(code=row["parent"]) if row.get("parent") else None  # parents come first
         actions.create_agency(actor=actor, code=row["code"], name=row["name"], aliases=row.get("aliases", []),
-                              kind=row.get("kind", "other"), valid_from=valid_from)
+                              kind=row.get("kind", "other"), parent=parent, valid_from=valid_from)
         created += 1
-    for row in data["agencies"]:
-        if row.get("parent"):
-            agency = Agency.objects.get(code=row["code"])
-            if agency.parent_id is None:
-                actions.update_agency(actor=actor, agency=agency, parent=Agency.objects.get(code=row["parent"]))
     groups = 0
     for row in data.get("groups", []):
         if AgencyGroup.objects.filter(code=row["code"]).exists():

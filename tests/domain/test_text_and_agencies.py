@@ -1,12 +1,13 @@
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from dondoc.domain.agencies import Registry, name_key
 from dondoc.domain.text import fold, search_key, sort_key
 
-REFERENCE = json.loads(open("dondoc/reference/laocai_2020.json", encoding="utf-8").read())
+REFERENCE = json.loads(Path("dondoc/reference/laocai_2020.json").read_text(encoding="utf-8"))
 REGISTRY = Registry.from_reference(REFERENCE)
 
 

@@ -1,0 +1,56 @@
+# dondoc — two commands: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+APT_PACKAGES := chromium fonts-liberation2 libreoffice-writer-nogui poppler-utils postgresql gettext
+DEMO_ENV := DONDOC_DEBUG=1 DONDOC_TODAY=2020-10-05
+DEV_ENV := DONDOC_DEBUG=1
+
+.PHONY: demo test venv system lint messages bench
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+system:
+	@scripts/install-system-packages $(APT_PACKAGES)
+
+demo: venv
+	$(DEMO_ENV) $(BIN)/dondoc migrate --no-input -v 1
+	$(DEMO_ENV) $(BIN)/dondoc load_demo
+	@echo ""
+	@echo "dondoc demo — http://127.0.0.1:8000  (today is pinned to 05/10/2020)"
+	@echo "  accounts (password: demo):"
+	@echo "    admin          province administrator (Sở KH&ĐT), also Django admin at /admin/"
+	@echo "    lanhdao        PPC leader (UBND tỉnh), reads everything"
+	@echo "    <code>         officer of that agency: skhdt, stc, kbnn, sct, tplc, bx, ... (codes in lower case)"
+	@echo "    <code>_ld      head of that agency: skhdt_ld, stc_ld, kbnn_ld, ..."
+	@echo ""
+	$(DEMO_ENV) $(BIN)/dondoc runserver 127.0.0.1:8000
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: venv system
+	$(BIN)/ruff check .
+	$(DEV_ENV) $(BIN)/dondoc makemigrations --check --dry-run
+	@echo "=== pytest: SQLite (everything but the browser) ==="
+	$(BIN)/pytest -m "not browser"
+	@echo "=== pytest: PostgreSQL (database tests, throwaway cluster) ==="
+	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
+	  scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser"; \
+	else echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; fi
+	@echo "=== pytest: headless Chromium ==="
+	$(BIN)/pytest -m browser
+
+messages: venv
+	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc makemessages -l vi --no-obsolete --ignore 'domain/*'
+	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc compilemessages -l vi
+
+bench: venv
+	$(BIN)/python scripts/bench_parser.py
