@@ -33,3 +33,10 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.target_repr}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, old, new) for every field the event touched; a missing side is None."""
+        old = self.old if isinstance(self.old, dict) else {}
+        new = self.new if isinstance(self.new, dict) else {}
+        return [(key, old.get(key), new.get(key)) for key in dict.fromkeys([*old, *new])]

@@ -22,7 +22,7 @@ PRODUCTION = {
 
 
 def run(args, tmp_path, **env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DONDOC_", "PYTEST", "DATABASE_URL"))}
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DONDOC_", "PYTEST", "DATABASE_URL", "DJANGO_"))}
     base["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     base.update(env)
     return subprocess.run(DONDOC + args, capture_output=True, text=True, env=base, timeout=120)
