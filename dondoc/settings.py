@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "template_partials",
     "dondoc.core",
     "dondoc.accounts",
+    "dondoc.outbox",
+    "dondoc.deadlines",
+    "dondoc.programs",
 ]
 
 MIDDLEWARE = [

@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 from collections.abc import Callable
 
 from django.utils.module_loading import import_string
 
 REFERENCE_LOADERS = [
     "dondoc.accounts.reference.load",
+    "dondoc.deadlines.reference.load",
 ]
 DEMO_LOADERS = [
     "dondoc.accounts.demo.load",
+    "dondoc.programs.demo.load",
+    "dondoc.deadlines.demo.load",
 ]
+
+
+def optional(path: str):
+    """The object at ``path``, or None while its module does not exist yet (a feature not landed).
+
+    An existing module that fails to import is an error, never skipped.
+    """
+    module = path.rsplit(".", 1)[0]
+    try:
+        if importlib.util.find_spec(module) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return import_string(path)
 
 
 def run(paths: list[str], *, as_of: dt.date, actor=None, write: Callable[[str], None] = print) -> None:
     for path in paths:
-        for line in import_string(path)(actor=actor, as_of=as_of):
+        loader = optional(path)
+        if loader is None:
+            continue
+        for line in loader(actor=actor, as_of=as_of):
             write(line)

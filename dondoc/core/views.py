@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from dondoc.accounts import access
 from dondoc.accounts.models import Agency, AgencyGroup, Organisation
 
-from . import clock
+from . import clock, panels
 from .models import AuditEvent
 
 
@@ -35,6 +35,7 @@ def home(request):
         "my_agencies": my_agencies,
         "organisation": Organisation.on(today),
         "month_start": today.replace(day=1),
+        "panels": panels.collect(request, today),
     })
 
 
