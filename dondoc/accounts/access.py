@@ -70,15 +70,20 @@ def _agency_id_of(obj) -> int | None:
 
 
 # action -> who may do it, besides the province admin. Actions are "<thing>.<verb>".
-_READ_ALL = {"agency.view", "audit.view_own"}
+_READ_ALL = {"agency.view", "task.view"}
 _HEAD_OWN = {"agency.edit"}
-_ADMIN_ONLY = {"audit.view", "organisation.edit", "membership.manage", "agency.create"}
+_MEMBER_OWN = {"assignment.update", "extension.request"}  # officers prepare, heads too
+_ADMIN_ONLY = {"audit.view", "organisation.edit", "membership.manage", "agency.create", "program.manage",
+               "assignment.reopen", "extension.recommend"}
+_LEADER_ONLY = {"extension.decide"}  # the PPC's decisions: not even the province admin takes them
 
 
 def can(user, action: str, obj: Model | None = None) -> bool:
     """May ``user`` do ``action`` (on ``obj``)? Unknown actions are refused."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if action in _LEADER_ONLY:
+        return is_leader(user)
     if is_province_admin(user):
         return True
     if action in _ADMIN_ONLY:
@@ -90,6 +95,8 @@ def can(user, action: str, obj: Model | None = None) -> bool:
         return agency_id is not None and agency_id in agency_ids(user)
     if action in _HEAD_OWN:
         return agency_id is not None and agency_id in agency_ids(user, Role.AGENCY_HEAD)
+    if action in _MEMBER_OWN:
+        return agency_id is not None and agency_id in agency_ids(user)
     return False
 
 

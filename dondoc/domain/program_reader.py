@@ -1,0 +1,366 @@
+"""Read a program document (.txt, .docx, .html, text .pdf, .doc via LibreOffice) into clean lines.
+
+``read_file`` returns Unicode text (legacy encodings converted); ``clean_lines`` normalises it (NFC,
+new-style tone placement, spaces) and drops web boilerplate and page numbers. Pure Python; python-docx
+and pypdf are imported only when such a file is read. ``pdftotext`` (poppler) is used when installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .legacy_encodings import decode_bytes, to_unicode
+from .text import fold, fold_tone, nfc
+
+
+class ParseError(ValueError):
+    """The document cannot be read or holds no text. The message is one line."""
+
+
+# --- Text normalisation ------------------------------------------------------------------------------
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_BOILERPLATE = {
+    fold(s)
+    for s in (
+        "Hệ thống pháp luật",
+        "Đang tải nội dung, vui lòng chờ giây lát...",
+        "Đang tải văn bản...",
+        "Văn bản pháp luật",
+        "Tải văn bản",
+        "Mục lục văn bản",
+        "In văn bản",
+        "Lưu trữ",
+        "Ghi chú",
+    )
+}
+_PAGE_NUMBER = re.compile(r"^(?:-\s*)?\d{1,3}(?:\s*-)?$|^trang\s+\d+(?:\s*/\s*\d+)?$", re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Unicode NFC, legacy encodings converted, new-style tones, one space, '\\n' line ends."""
+    text = to_unicode(nfc(text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = _INVISIBLE.sub("", fold_tone(text))
+    return _SPACES.sub(" ", text)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Non-empty, stripped lines without web boilerplate or page numbers."""
+    lines = []
+    for raw in normalise(text).split("\n"):
+        line = raw.strip()
+        if not line or _PAGE_NUMBER.match(line) or (len(line) < 60 and fold(line) in _BOILERPLATE):
+            continue
+        lines.append(line)
+    return lines
+
+
+# --- Files -------------------------------------------------------------------------------------------
+def read_file(path: str | Path) -> str:
+    """The text of a document file. Raises ParseError when it cannot be read or is empty."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not data.strip():
+        raise ParseError(f"empty document: {path.name}")
+    kind = _kind(path, data[:2048])
+    try:
+        if kind == "pdf":
+            text = _pdf_text(path)
+        elif kind == "docx":
+            text = _docx_text(path)
+        elif kind == "office":
+            text = _office_text(path)
+        elif kind == "html":
+            text = _html_text(data)
+        else:
+            text = decode_bytes(data)
+    except ParseError:
+        raise
+    except Exception as exc:  # a damaged file: report it on one line
+        raise ParseError(f"cannot read {path.name}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+    if not text.strip():
+        raise ParseError(f"empty document: {path.name}")
+    return text
+
+
+def _kind(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK"):
+        return "docx" if suffix != ".odt" else "office"
+    if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf") or suffix in (".doc", ".rtf", ".odt"):
+        return "office"
+    if suffix in (".html", ".htm") or re.search(rb"<(?:!doctype html|html|body|div|p)\b", head, re.IGNORECASE):
+        return "html"
+    return "txt"
+
+
+# --- .docx -------------------------------------------------------------------------------------------
+def _docx_text(path: Path) -> str:
+    import docx  # python-docx
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    numbering = _Numbering(document)
+    lines: list[str] = []
+
+    def paragraph(p) -> None:
+        text = Paragraph(p, document).text
+        lines.append(numbering.prefix(p) + text)
+
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            paragraph(child)
+        elif child.tag == qn("w:tbl"):
+            # Each cell in reading order; a merged cell is one w:tc, so nothing is repeated.
+            for p in child.iter(qn("w:p")):
+                paragraph(p)
+    return "\n".join(lines)
+
+
+_ROMAN = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+class _Numbering:
+    """Renders Word's automatic list numbers ("1.", "a)", bullets) that python-docx leaves out."""
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.counters: dict[str, dict[int, int]] = {}
+        self.styles: dict[str, tuple[str | None, str | None]] = {}  # styleId -> (numId, ilvl) of list styles
+        try:
+            for style in document.styles.element.findall(qn("w:style")):
+                num_pr = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+                if num_pr is not None:
+                    self.styles[style.get(qn("w:styleId"))] = self._ids(num_pr)
+        except (KeyError, NotImplementedError, AttributeError):
+            pass
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                text = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                levels[int(lvl.get(qn("w:ilvl")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    text.get(qn("w:val")) if text is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1,
+                )
+            abstract[an.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def _ids(self, num_pr) -> tuple[str | None, str | None]:
+        qn = self.qn
+        num_id, ilvl = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+        return (num_id.get(qn("w:val")) if num_id is not None else None,
+                ilvl.get(qn("w:val")) if ilvl is not None else None)
+
+    def prefix(self, p) -> str:
+        """The rendered list label of paragraph ``p`` ("1. ", "a) ", "- "), or ""."""
+        qn = self.qn
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        num_id, ilvl_s = self.styles.get(style.get(qn("w:val")) if style is not None else "", (None, None))
+        num_pr = p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if num_pr is not None:
+            own_id, own_ilvl = self._ids(num_pr)
+            num_id, ilvl_s = own_id or num_id, own_ilvl or ilvl_s
+        if num_id is None or num_id == "0":
+            return ""
+        ilvl = int(ilvl_s or 0)
+        levels = self.levels.get(num_id)
+        if not levels or ilvl not in levels:
+            return ""
+        fmt, text, _ = levels[ilvl]
+        if fmt == "bullet":
+            return "- "
+        if fmt == "none":
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        counters[ilvl] = counters.get(ilvl, levels[ilvl][2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+
+        def render(m: re.Match[str]) -> str:
+            level = int(m.group(1)) - 1
+            lfmt = levels.get(level, ("decimal", "", 1))[0]
+            n = counters.get(level, levels.get(level, ("", "", 1))[2])
+            if lfmt == "lowerLetter":
+                return chr(ord("a") + (n - 1) % 26)
+            if lfmt == "upperLetter":
+                return chr(ord("A") + (n - 1) % 26)
+            if lfmt in ("upperRoman", "lowerRoman"):
+                return _roman(n) if lfmt == "upperRoman" else _roman(n).lower()
+            return str(n)
+
+        return re.sub(r"%(\d)", render, text) + " "
+
+
+# --- .doc / .odt / .rtf through LibreOffice ----------------------------------------------------------
+def _office_text(path: Path) -> str:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise ParseError(
+            f"cannot read {path.name}: converting {path.suffix or 'this'} files needs LibreOffice (soffice), "
+            "which is not installed; save the file as .docx"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp, "profile").as_uri()
+        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
+               "--outdir", tmp, str(path)]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=180, check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise ParseError(f"cannot read {path.name}: LibreOffice conversion timed out") from exc
+        out = Path(tmp, path.stem + ".docx")
+        if not out.exists():
+            raise ParseError(f"cannot read {path.name}: LibreOffice could not convert it")
+        return _docx_text(out)
+
+
+# --- .html -------------------------------------------------------------------------------------------
+_BLOCK_TAGS = {"p", "div", "br", "tr", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
+               "section", "article", "header", "footer", "blockquote", "pre", "hr", "title"}
+_SKIP_TAGS = {"script", "style", "noscript", "head", "template", "svg"}
+
+
+class _HTMLText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _html_text(data: bytes) -> str:
+    charset = re.search(rb"charset=[\"']?([\w-]+)", data[:4096], re.IGNORECASE)
+    text = None
+    if charset:
+        try:
+            text = data.decode(charset.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        text = decode_bytes(data)
+    parser = _HTMLText()
+    parser.feed(text)
+    parser.close()
+    return to_unicode("".join(parser.parts))
+
+
+# --- .pdf --------------------------------------------------------------------------------------------
+_SCANNED = "no text layer: scanned PDF, OCR needed"
+
+
+def _pdf_pages(path: Path, use_pdftotext: bool | None = None) -> list[str]:
+    if use_pdftotext is None:
+        use_pdftotext = shutil.which("pdftotext") is not None
+    if use_pdftotext:
+        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120,
+                              check=False)
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise ParseError(f"cannot read {path.name}: {message[0] if message else 'pdftotext failed'}")
+        return done.stdout.decode("utf-8", "replace").split("\f")
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
+
+
+def _pdf_text(path: Path, use_pdftotext: bool | None = None) -> str:
+    pages = _pdf_pages(path, use_pdftotext)
+    if sum(len(p.strip()) for p in pages) < 20:
+        raise ParseError(_SCANNED)
+    return join_pdf_lines(pages)
+
+
+_MARKER = re.compile(
+    r"^(?:[IVX]{1,5}\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[-–—+•*]|Số\s*:|Nơi nhận|Căn cứ|Kính gửi|TM\.|KT\.)"
+)
+
+
+def _upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def join_pdf_lines(pages: list[str]) -> str:
+    """Drop running headers and page numbers, and re-join paragraphs that the PDF wrapped into lines.
+
+    A line continues the previous one unless it starts with a structure marker ("1.", "a)", "-", …) or
+    changes case (an upper-case heading). The previous line must look wrapped: nearly full, or fairly
+    long without a closing punctuation mark.
+    """
+    page_lines = [[ln.strip() for ln in normalise(p).split("\n")] for p in pages]
+    # A line that starts or ends two or more pages (digits ignored) is a running header or footer.
+    edges: dict[str, int] = {}
+    for lines in page_lines:
+        body = [ln for ln in lines if ln and not _PAGE_NUMBER.match(ln)]
+        for ln in {body[0], body[-1]} if body else ():
+            key = re.sub(r"\d+", "#", ln)
+            edges[key] = edges.get(key, 0) + 1
+    running = {k for k, n in edges.items() if n >= 2}
+    lines: list[str] = []
+    for page in page_lines:
+        kept = [ln for ln in page if not (ln and (re.sub(r"\d+", "#", ln) in running or _PAGE_NUMBER.match(ln)))]
+        while kept and not kept[-1]:
+            kept.pop()
+        lines += kept[next((i for i, ln in enumerate(kept) if ln), len(kept)):]  # no blank at page edges
+    lengths = sorted(len(ln) for ln in lines if ln)
+    if not lengths:
+        return ""
+    full = lengths[int(len(lengths) * 0.9)]  # a full line's length
+    out: list[str] = []
+    for ln in lines:
+        prev = out[-1] if out else ""
+        wrapped = len(prev) >= 0.9 * full or (
+            len(prev) >= 0.6 * full and not prev.endswith((".", ":", ";", "!", "?")))
+        if ln and prev and wrapped and not _MARKER.match(ln) and _upper(ln) == _upper(prev):
+            out[-1] = prev + ln if prev.endswith("-") and prev[-2:-1].isalnum() else prev + " " + ln
+        elif ln or (out and out[-1]):
+            out.append(ln)
+    return "\n".join(out)

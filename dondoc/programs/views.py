@@ -1,0 +1,272 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dondoc.accounts import access
+from dondoc.accounts.models import Agency
+from dondoc.core import clock
+from dondoc.domain import task_status
+
+from . import actions, queries
+from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
+from .models import ActionProgram, ExtensionState, ProgramImport
+from .services import ParseError, parse_upload
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return clock.parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+# Programs --------------------------------------------------------------------------------------------------
+
+
+@login_required
+def program_list(request):
+    manage = access.can(request.user, "program.manage")
+    form = UploadForm()
+    if request.method == "POST":
+        if not manage:
+            raise Http404
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                parsed = parse_upload(form.cleaned_data["file"])
+            except ParseError as exc:
+                form.add_error("file", _("The document could not be read: %(reason)s") % {"reason": exc})
+            else:
+                draft = actions.create_import(actor=request.user, parsed=parsed,
+                                              source_name=form.cleaned_data["file"].name)
+                return redirect("programs:review", pk=draft.pk)
+    drafts = ProgramImport.objects.filter(state=ProgramImport.State.DRAFT) if manage else []
+    return render(request, "programs/program_list.html", {
+        "programs": queries.programs_for(request.user), "form": form, "manage": manage, "drafts": drafts,
+    })
+
+
+@login_required
+def program_detail(request, pk):
+    program = get_object_or_404(ActionProgram, pk=pk)
+    versions = list(program.versions.order_by("-number"))
+    number = request.GET.get("version")
+    version = next((v for v in versions if str(v.number) == number), versions[0] if versions else None)
+    tasks = list(queries.visible_tasks(request.user, version=version)) if version else []
+    return render(request, "programs/program_detail.html", {
+        "program": program, "versions": versions, "version": version, "tasks": tasks,
+        "is_current": version is not None and version == versions[0],
+        "reporting": (version.parsed.get("reporting") if version else None) or [],
+    })
+
+
+def _labels(value: str) -> list[str]:
+    return [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+
+
+def _review_rows(draft: ProgramImport, data) -> tuple[list[dict], dict[int, list[str]]]:
+    """Apply the review form to the draft's tasks; return the tasks and the errors by row."""
+    codes = set(Agency.objects.values_list("code", flat=True))
+    tasks, errors = [], {}
+    for i, task in enumerate(draft.parsed["tasks"]):
+        row = dict(task)
+        problems = []
+        for field in ("lead", "partners"):
+            if f"{field}-{i}" in data:
+                row[field] = _labels(data[f"{field}-{i}"])
+            for label in row[field]:
+                if label.isupper() and label.isalnum() and label not in codes:
+                    problems.append(_("Unknown agency code %(code)s.") % {"code": label})
+        due = []
+        for j, d in enumerate(task.get("due", [])):
+            value = data.get(f"due-{i}-{j}", dt.date.fromisoformat(d["date"]).strftime("%d/%m/%Y"))
+            if value.strip() == "":
+                continue  # the reviewer removed a deadline that is not one
+            day = _date(value)
+            if day is None:
+                problems.append(_("Deadline \"%(value)s\" is not a date (dd/mm/yyyy).") % {"value": value})
+                day = dt.date.fromisoformat(d["date"])
+            due.append({**d, "date": day.isoformat()})
+        row["due"] = due
+        if problems:
+            errors[i] = problems
+        tasks.append(row)
+    return tasks, errors
+
+
+@login_required
+def program_review(request, pk):
+    if not access.can(request.user, "program.manage"):
+        raise Http404
+    draft = get_object_or_404(ProgramImport, pk=pk)
+    errors: dict[int, list[str]] = {}
+    if request.method == "POST" and draft.state == ProgramImport.State.DRAFT:
+        if "discard" in request.POST:
+            actions.discard_import(actor=request.user, draft=draft)
+            messages.info(request, _("The document was discarded."))
+            return redirect("programs:list")
+        tasks, errors = _review_rows(draft, request.POST)
+        if not errors:
+            actions.edit_import(actor=request.user, draft=draft, tasks=tasks)
+            if "confirm" in request.POST:
+                try:
+                    result = actions.confirm_import(actor=request.user, draft=draft)
+                except ValidationError as exc:
+                    messages.error(request, " ".join(exc.messages))
+                    return redirect("programs:review", pk=draft.pk)
+                if result.created:
+                    messages.success(request, _("Loaded: %(n)s tasks, %(a)s assignments.") % {
+                        "n": result.tasks, "a": result.assignments})
+                else:
+                    messages.info(request, _("This content is already loaded; nothing changed."))
+                return redirect("programs:detail", pk=result.program.pk)
+            messages.success(request, _("Corrections saved."))
+            return redirect("programs:review", pk=draft.pk)
+    rows = []
+    for i, task in enumerate(draft.parsed.get("tasks", [])):
+        rows.append({"i": i, "task": task, "errors": errors.get(i, []),
+                     "due": [(j, dt.date.fromisoformat(d["date"]), d) for j, d in enumerate(task.get("due", []))]})
+    return render(request, "programs/review.html", {"draft": draft, "doc": draft.parsed.get("document", {}),
+                                                    "reporting": draft.parsed.get("reporting", []), "rows": rows})
+
+
+# Tasks -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request):
+    today = clock.today()
+    f = {k: request.GET.get(k, "").strip() for k in ("agency", "section", "status", "due_from", "due_to", "q", "program")}
+    rows = queries.task_rows(
+        request.user, today, agency=f["agency"], section=f["section"], status=f["status"],
+        due_from=_date(f["due_from"]), due_to=_date(f["due_to"]), q=f["q"],
+        program=int(f["program"]) if f["program"].isdigit() else None,
+    )
+    agencies = access.scope(request.user, Agency.objects.filter(assignments__isnull=False).distinct()).order_by("code")
+    return render(request, "programs/task_list.html", {
+        "rows": rows, "filters": f, "today": today, "agencies": agencies, "buckets": task_status.BUCKETS,
+        "counts": queries.status_counts(rows),
+        "sections": sorted({r.task.section for r in rows}, key=lambda s: [int(p) if p.isdigit() else 0 for p in s.split(".")]),
+        "bad_dates": (f["due_from"] and not _date(f["due_from"])) or (f["due_to"] and not _date(f["due_to"])),
+    })
+
+
+@login_required
+def task_detail(request, pk):
+    task = queries.get_task_for(request.user, pk)
+    today = clock.today()
+    user = request.user
+    assignments = list(task.assignments.select_related("agency").prefetch_related("updates", "extensions"))
+    visible = [a for a in assignments if access.sees_all(user) or a.agency_id in access.agency_ids(user)]
+    for a in visible:
+        a.bucket = queries.assignment_bucket(a, today)
+        a.can_update = access.can(user, "assignment.update", a)
+        a.open_extension = next((e for e in a.extensions.all() if e.is_open), None)
+    return render(request, "programs/task_detail.html", {
+        "task": task, "today": today, "status": queries.task_bucket(task, today), "assignments": visible,
+        "others": [a for a in assignments if a not in visible],
+        "update_form": UpdateForm(), "extension_form": ExtensionRequestForm(), "opinion_form": OpinionForm(),
+        "can_recommend": access.can(user, "extension.recommend"), "can_decide": access.can(user, "extension.decide"),
+        "can_reopen": access.can(user, "assignment.reopen"),
+        "is_current": task.version == task.version.program.current_version,
+    })
+
+
+def _back(assignment):
+    return redirect("tasks:detail", pk=assignment.task_id)
+
+
+@login_required
+@require_POST
+def assignment_update(request, pk):
+    assignment = queries.get_assignment_for(request.user, pk)
+    form = UpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.post_update(actor=request.user, assignment=assignment, text=form.cleaned_data["text"],
+                                percent=form.cleaned_data["percent"], completes=form.cleaned_data["completes"])
+            messages.success(request, _("Progress reported."))
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Check the progress report: %(errors)s") % {"errors": _errors(form)})
+    return _back(assignment)
+
+
+@login_required
+@require_POST
+def assignment_reopen(request, pk):
+    assignment = queries.get_assignment_for(request.user, pk)
+    if not access.can(request.user, "assignment.reopen", assignment):
+        raise Http404
+    actions.reopen_assignment(actor=request.user, assignment=assignment, reason=request.POST.get("reason", ""))
+    messages.success(request, _("The assignment is open again."))
+    return _back(assignment)
+
+
+def _errors(form) -> str:
+    return "; ".join(f"{form.fields[k].label if k in form.fields else ''}: {' '.join(v)}"
+                     for k, v in form.errors.items())
+
+
+@login_required
+@require_POST
+def extension_request(request, pk):
+    assignment = queries.get_assignment_for(request.user, pk)
+    form = ExtensionRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.request_extension(actor=request.user, assignment=assignment,
+                                      proposed=form.cleaned_data["proposed"], reason=form.cleaned_data["reason"])
+            messages.success(request, _("The extension request was sent to the DPI."))
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, _("Check the extension request: %(errors)s") % {"errors": _errors(form)})
+    return _back(assignment)
+
+
+@login_required
+@require_POST
+def extension_opinion(request, pk):
+    """The DPI's recommendation or the leader's decision, depending on the extension's state."""
+    extension = queries.get_extension_for(request.user, pk)
+    form = OpinionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return _back(extension.assignment)
+    agree, note = form.cleaned_data["agree"], form.cleaned_data["note"]
+    try:
+        if extension.state == ExtensionState.REQUESTED:
+            actions.recommend_extension(actor=request.user, extension=extension, recommend=agree, note=note)
+        else:
+            actions.decide_extension(actor=request.user, extension=extension, approve=agree, note=note)
+        messages.success(request, _("Recorded."))
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return _back(extension.assignment)
+
+
+@login_required
+def extension_list(request):
+    from .models import Extension
+
+    extensions = access.scope(request.user, Extension.objects.select_related("assignment__task", "assignment__agency"),
+                              agency_field="assignment__agency")
+    state = request.GET.get("state", "open")
+    if state == "open":
+        extensions = extensions.filter(state__in=[ExtensionState.REQUESTED, ExtensionState.RECOMMENDED,
+                                                  ExtensionState.NOT_RECOMMENDED])
+    return render(request, "programs/extension_list.html", {"extensions": extensions, "state": state})

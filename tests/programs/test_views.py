@@ -1,0 +1,137 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dondoc.programs.models import Assignment, ProgramImport, Task, TaskUpdate
+from dondoc.programs.services import SEED
+
+pytestmark = pytest.mark.django_db
+ALL = ["admin", "leader", "officer", "head", "other"]
+
+
+@pytest.fixture
+def stc_task(seed):
+    return Task.objects.get(section="1.2", item="1")  # lead STC; KBNN not assigned
+
+
+def status_of(client, url, **kw):
+    return client.get(url, **kw).status_code
+
+
+@pytest.mark.parametrize("persona", ALL + ["anonymous"])
+def test_program_pages(client_for, seed, persona):
+    c = client_for(persona)
+    program = seed.program
+    expected = 302 if persona == "anonymous" else 200
+    assert status_of(c, "/programs/") == expected
+    assert status_of(c, f"/programs/{program.pk}/") == expected
+
+
+@pytest.mark.parametrize(("persona", "visible"), [("admin", 65), ("leader", 65), ("officer", 24), ("other", 17)])
+def test_task_register_is_scoped_to_the_agency(client_for, seed, persona, visible):
+    # STC: leads 1.2 (2) and 2.3 (5), coordinates 1.7.2, and is in @SBN for 1.9 (5) and 2.1 (11).
+    # KBNN: leads 2.2, and is in @SBN for 1.9 and 2.1.
+    response = client_for(persona).get("/tasks/")
+    assert response.status_code == 200
+    assert response.text.count('<td class="nowrap"><a href="/tasks/') == visible
+
+
+def test_task_register_filters(client_for, seed):
+    c = client_for("admin")
+    page = c.get("/tasks/", {"section": "2.1"}).text
+    assert page.count('<td class="nowrap"><a href="/tasks/') == 11
+    page = c.get("/tasks/", {"agency": "KBNN", "due_from": "01/12/2020", "due_to": "31/12/2020"}).text
+    assert page.count('<td class="nowrap"><a href="/tasks/') == 2  # 2.1.a and 2.1.b end in December
+    page = c.get("/tasks/", {"status": "regular"}).text
+    assert "1.1.1" in page and "2.1.b" not in page
+    assert "dd/mm/yyyy" in c.get("/tasks/", {"due_from": "32/13/2020"}).text
+
+
+@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 200), ("officer", 200), ("head", 200),
+                                                 ("other", 404), ("anonymous", 302)])
+def test_task_detail(client_for, stc_task, persona, status):
+    response = client_for(persona).get(f"/tasks/{stc_task.pk}/")
+    assert response.status_code == status
+    if status == 200:
+        assert "Sở Tài chính" in response.text
+
+
+def test_officer_posts_an_update_outsider_gets_404(client_for, stc_task):
+    a = stc_task.assignments.get(agency__code="STC")
+    r = client_for("officer").post(f"/tasks/assignments/{a.pk}/update/", {"text": "Đã triển khai", "percent": "50"})
+    assert r.status_code == 302 and TaskUpdate.objects.filter(assignment=a, percent=50).exists()
+    r = client_for("other").post(f"/tasks/assignments/{a.pk}/update/", {"text": "x"})
+    assert r.status_code == 404
+    r = client_for("leader").post(f"/tasks/assignments/{a.pk}/update/", {"text": "x"})
+    assert r.status_code == 404
+    assert TaskUpdate.objects.filter(assignment=a).count() == 1
+
+
+def test_bad_update_shows_a_vietnamese_error(client_for, stc_task):
+    a = stc_task.assignments.get(agency__code="STC")
+    c = client_for("officer")
+    page = c.post(f"/tasks/assignments/{a.pk}/update/", {"text": "x", "percent": "150"}, follow=True).text
+    assert "Kiểm tra báo cáo tiến độ" in page
+    assert not TaskUpdate.objects.filter(assignment=a).exists()
+
+
+def test_extension_through_the_screens(client_for, seed):
+    a = Assignment.objects.get(task__section="2.1", task__item="b", agency__code="STC")
+    assert client_for("officer").post(f"/tasks/assignments/{a.pk}/extension/",
+                                      {"proposed": "31/01/2021", "reason": "Vướng GPMB"}).status_code == 302
+    ext = a.extensions.get()
+    assert client_for("leader").post(f"/tasks/extensions/{ext.pk}/opinion/", {"agree": "yes"}).status_code == 404
+    ext.refresh_from_db()
+    assert ext.state == "requested"  # the DPI recommends first; the leader cannot take its place
+    client_for("admin").post(f"/tasks/extensions/{ext.pk}/opinion/", {"agree": "yes", "note": "Đồng ý"})
+    client_for("leader").post(f"/tasks/extensions/{ext.pk}/opinion/", {"agree": "yes"})
+    ext.refresh_from_db()
+    a.refresh_from_db()
+    assert ext.state == "approved" and a.deadline.isoformat() == "2021-01-31"
+    assert client_for("other").post(f"/tasks/extensions/{ext.pk}/opinion/", {"agree": "no"}).status_code == 404
+    listing = client_for("leader").get("/tasks/extensions/", {"state": "all"}).text
+    assert "31/01/2021" in listing
+
+
+@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 404), ("officer", 404),
+                                                 ("other", 404), ("anonymous", 302)])
+def test_review_page_is_for_province_admins(client_for, personas, seed_parsed, persona, status):
+    from dondoc.programs import actions
+
+    draft = actions.create_import(actor=personas.admin, parsed=seed_parsed, source_name="07.txt")
+    assert status_of(client_for(persona), f"/programs/review/{draft.pk}/") == status
+
+
+def test_upload_review_correct_confirm(client_for, reference):
+    c = client_for("admin")
+    upload = SimpleUploadedFile("07-CTr-UBND.txt", SEED.read_bytes(), content_type="text/plain")
+    r = c.post("/programs/", {"file": upload})
+    draft = ProgramImport.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/programs/review/{draft.pk}/"
+    page = c.get(r["Location"]).text
+    assert page.count('name="lead-') == 65
+    # A wrong code is refused with the row's message; nothing is loaded.
+    bad = c.post(r["Location"], {"lead-0": "SKHDT, XYZ", "confirm": "1"}).text
+    assert "Mã cơ quan XYZ không có trong danh mục." in bad
+    assert not Task.objects.exists()
+    r = c.post(r["Location"], {"lead-0": "SKHDT", "partners-0": "STC, @HUYEN", "confirm": "1"})
+    assert r.status_code == 302
+    first = Task.objects.get(position=1)
+    assert first.partner_labels == ["STC", "@HUYEN"]
+    assert first.assignments.filter(via_group="@HUYEN").count() == 9
+
+
+def test_upload_refuses_unreadable_files(client_for, reference):
+    c = client_for("admin")
+    page = c.post("/programs/", {"file": SimpleUploadedFile("x.exe", b"MZ\x00")}).text
+    assert "Không đọc được loại tệp này" in page
+    page = c.post("/programs/", {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF")}).text
+    assert "Không đọc được văn bản" in page
+    assert not ProgramImport.objects.exists()
+    assert client_for("officer").post("/programs/", {"file": SimpleUploadedFile("a.txt", b"x")}).status_code == 404
+
+
+def test_home_panel_counts_tasks_by_status(client_for, seed, settings):
+    settings.DONDOC_TODAY = "2020-10-05"
+    page = client_for("admin").get("/").text
+    assert 'id="panel-tasks"' in page
+    assert "Nhiệm vụ" in page
