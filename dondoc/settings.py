@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "dondoc.outbox",
     "dondoc.deadlines",
     "dondoc.programs",
+    "dondoc.reporting",
+    "dondoc.investment",
+    "dondoc.petitions",
 ]
 
 MIDDLEWARE = [

@@ -11,11 +11,17 @@ from django.utils.module_loading import import_string
 REFERENCE_LOADERS = [
     "dondoc.accounts.reference.load",
     "dondoc.deadlines.reference.load",
+    "dondoc.reporting.reference.load",
+    "dondoc.investment.reference.load",
+    "dondoc.petitions.reference.load",
 ]
 DEMO_LOADERS = [
     "dondoc.accounts.demo.load",
     "dondoc.programs.demo.load",
     "dondoc.deadlines.demo.load",
+    "dondoc.reporting.demo.load",
+    "dondoc.investment.demo.load",
+    "dondoc.petitions.demo.load",
 ]
 
 

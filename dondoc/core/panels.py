@@ -10,6 +10,9 @@ from .loaders import optional
 PANELS = [
     "dondoc.programs.panels.tasks",
     "dondoc.deadlines.panels.dossiers",
+    "dondoc.reporting.panels.period",
+    "dondoc.investment.panels.disbursement",
+    "dondoc.petitions.panels.petitions",
 ]
 
 

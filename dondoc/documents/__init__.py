@@ -1,0 +1,1 @@
+"""Document builders: take dataclasses, return bytes, never query the database."""
