@@ -6,6 +6,8 @@ from django.core.management import call_command
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, Role
+from dondoc.programs import actions as program_actions
+from dondoc.programs.services import SEED, parse_path
 
 CHROMIUM = os.environ.get("DONDOC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -102,3 +104,14 @@ def page(browser):
     pg.set_default_timeout(15000)
     yield pg
     context.close()
+
+
+@pytest.fixture
+def seed_parsed(reference):
+    return parse_path(SEED)
+
+
+@pytest.fixture
+def seed(seed_parsed):
+    """The seed program loaded (version 1)."""
+    return program_actions.load_program(actor=None, parsed=seed_parsed, source_name=SEED.name)

@@ -70,11 +70,11 @@ def _agency_id_of(obj) -> int | None:
 
 
 # action -> who may do it, besides the province admin. Actions are "<thing>.<verb>".
-_READ_ALL = {"agency.view", "task.view"}
-_HEAD_OWN = {"agency.edit"}
-_MEMBER_OWN = {"assignment.update", "extension.request"}  # officers prepare, heads too
+_READ_ALL = {"agency.view", "task.view", "report.view", "report.consolidate"}
+_HEAD_OWN = {"agency.edit", "report.submit"}  # heads approve and submit what officers prepare
+_MEMBER_OWN = {"assignment.update", "extension.request", "report.edit"}  # officers prepare, heads too
 _ADMIN_ONLY = {"audit.view", "organisation.edit", "membership.manage", "agency.create", "program.manage",
-               "assignment.reopen", "extension.recommend"}
+               "assignment.reopen", "extension.recommend", "report.review"}
 _LEADER_ONLY = {"extension.decide"}  # the PPC's decisions: not even the province admin takes them
 
 

@@ -23,6 +23,7 @@ class Section:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
+    tables_first: bool = False  # a summary table before the paragraphs that comment it
 
 
 @dataclass

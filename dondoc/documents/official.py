@@ -138,15 +138,15 @@ def _table(doc, t: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if t.widths_cm:
         _set_widths(table, t.widths_cm)
-    for c, text in enumerate(t.headers):
-        cell = table.cell(0, c)
+    rows = table.rows  # table.cell(r, c) rebuilds the grid on every call: walk the rows once instead
+    for cell, text in zip(rows[0].cells, t.headers, strict=True):
         _font(cell.paragraphs[0].add_run(text), 12, bold=True)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for r, row in enumerate(t.rows, start=1):
-        for c, text in enumerate(row):
-            p = table.cell(r, c).paragraphs[0]
+    for r, (row, values) in enumerate(zip(rows[1:], t.rows, strict=True)):
+        for c, (cell, text) in enumerate(zip(row.cells, values, strict=True)):
+            p = cell.paragraphs[0]
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT if c in t.numeric else WD_ALIGN_PARAGRAPH.LEFT
-            _font(p.add_run(str(text)), 12, bold=(r - 1) in t.bold_rows)
+            _font(p.add_run(str(text)), 12, bold=r in t.bold_rows)
     _para(doc, "", 6)
 
 
@@ -158,10 +158,14 @@ def _body_para(doc, text: str, *, bold=False):
 
 def _section(doc, s: Section, label: str) -> None:
     _body_para(doc, f"{label}. {s.title}", bold=True)
+    if s.tables_first:
+        for t in s.tables:
+            _table(doc, t)
     for text in s.paragraphs:
         _body_para(doc, text)
-    for t in s.tables:
-        _table(doc, t)
+    if not s.tables_first:
+        for t in s.tables:
+            _table(doc, t)
     for i, child in enumerate(s.children, start=1):
         _section(doc, child, str(i))
 

@@ -6,6 +6,7 @@ import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -24,30 +25,40 @@ class Sheet:
 
 
 def build_xlsx(sheets: list[Sheet]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    """Streams rows (write-only workbook): fast and flat in memory for large annexes."""
+    wb = Workbook(write_only=True)
+    head_font = Font(name="Times New Roman", bold=True, size=11)
+    body_font = Font(name="Times New Roman", size=11)
+    title_font = Font(name="Times New Roman", bold=True, size=13)
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for s in sheets:
         ws = wb.create_sheet(s.title[:31])
-        row = 1
+        for c in range(len(s.headers)):
+            ws.column_dimensions[get_column_letter(c + 1)].width = s.widths.get(c, 16)
+        first = 1
         if s.heading:
-            ws.cell(row=1, column=1, value=s.heading).font = Font(name="Times New Roman", bold=True, size=13)
-            row = 3
-        for c, h in enumerate(s.headers, start=1):
-            cell = ws.cell(row=row, column=c, value=h)
-            cell.font = Font(name="Times New Roman", bold=True, size=11)
-            cell.fill = PatternFill("solid", fgColor="DDE4EE")
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            cell.border = BORDER
-        for r, values in enumerate(s.rows, start=row + 1):
-            for c, value in enumerate(values, start=1):
-                cell = ws.cell(row=r, column=c, value=value)
-                cell.font = Font(name="Times New Roman", size=11)
-                cell.border = BORDER
-                if c - 1 in s.number_formats:
-                    cell.number_format = s.number_formats[c - 1]
-        for c in range(1, len(s.headers) + 1):
-            ws.column_dimensions[get_column_letter(c)].width = s.widths.get(c - 1, 16)
-        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+            cell = WriteOnlyCell(ws, value=s.heading)
+            cell.font = title_font
+            ws.append([cell])
+            ws.append([])
+            first = 3
+        ws.freeze_panes = f"A{first + 1}"
+        header = []
+        for h in s.headers:
+            cell = WriteOnlyCell(ws, value=h)
+            cell.font, cell.fill, cell.alignment, cell.border = head_font, fill, centre, BORDER
+            header.append(cell)
+        ws.append(header)
+        for values in s.rows:
+            row = []
+            for c, value in enumerate(values):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.font, cell.border = body_font, BORDER
+                if c in s.number_formats:
+                    cell.number_format = s.number_formats[c]
+                row.append(cell)
+            ws.append(row)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -132,6 +132,9 @@ def load_program(*, actor, parsed: dict, source_name: str = "", note: str = "") 
                     Assignment.objects.create(task=task, agency=agency, role=role, via_group=group,
                                               deadline=task.deadline)
                     result.assignments += 1
+    from dondoc.reporting.actions import ensure_obligations
+
+    ensure_obligations(actor=actor, program=program, parsed=parsed)
     audit.record(actor=actor, kind="program.version", target=version,
                  new={"number": number, "tasks": result.tasks, "assignments": result.assignments,
                       "source": source_name}, note=note)

@@ -1,0 +1,35 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.domain import reporting_cycle as rc
+
+register = template.Library()
+
+CELL = {rc.ON_TIME: _("on time"), rc.LATE: _("late"), rc.MISSING: _("missing"), rc.RETURNED: _("returned"),
+        rc.PENDING: _("not yet due")}
+TASK = {"not_started": _("not started"), "in_progress": _("in progress"), "done": _("done")}
+
+
+@register.filter
+def cell_label(state):
+    return CELL.get(state, state)
+
+
+@register.filter
+def task_status_label(status):
+    return TASK.get(status, status)
+
+
+@register.filter
+def pct(value):
+    return "—" if value is None else f"{value}".replace(".", ",") + "%"
+
+
+@register.filter
+def split(value):
+    return value.split()
+
+
+@register.filter
+def get(mapping, key):
+    return (mapping or {}).get(key)

@@ -1,0 +1,216 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dondoc.accounts import access
+from dondoc.accounts.models import Agency
+from dondoc.core import clock
+from dondoc.documents.official import build_docx
+from dondoc.documents.pdf import docx_to_pdf, soffice
+from dondoc.documents.spreadsheet import build_xlsx
+from dondoc.domain import reporting_cycle as rc
+
+from . import actions, consolidated, queries
+from .models import Attachment, Obligation, ReportState
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _obligation(request) -> Obligation | None:
+    pk = request.GET.get("obligation") or request.POST.get("obligation")
+    if pk and pk.isdigit():
+        return get_object_or_404(Obligation.objects.select_related("program", "to_agency"), pk=pk)
+    return queries.default_obligation()
+
+
+def _as_of(request) -> tuple[dt.date, bool]:
+    value = request.GET.get("as_of", "").strip()
+    if not value:
+        return clock.today(), False
+    try:
+        return clock.parse_date(value), False
+    except ValueError:
+        return clock.today(), True
+
+
+@login_required
+def report_list(request):
+    obligation = _obligation(request)
+    as_of, bad_date = _as_of(request)
+    context = {"obligation": obligation, "as_of": as_of, "bad_date": bad_date,
+               "obligations": Obligation.objects.select_related("program")}
+    if obligation is None:
+        return render(request, "reporting/list.html", context)
+    period_list = queries.periods(obligation, as_of)[-12:]
+    rows = queries.grid(request.user, obligation, period_list, as_of)
+    current = rc.period_start(obligation.every, as_of)
+    columns = [{"period": p, "label": rc.label(obligation.every, p), "due": queries.due(obligation, p),
+                "rates": queries.column_rates(rows, i)} for i, p in enumerate(period_list)]
+    own = access.scope(request.user, Agency.objects.all()) if not access.sees_all(request.user) else []
+    context.update({
+        "rows": rows, "columns": columns, "overall": queries.overall_rates(rows), "current": current,
+        "current_label": rc.label(obligation.every, current), "current_due": queries.due(obligation, current),
+        "rule": queries.due_rule(obligation), "own_agencies": own,
+        "not_reported": [r for r in rows if r.cells and r.cells[-1].period == current
+                         and r.cells[-1].state in (rc.MISSING, rc.PENDING)],
+        "can_consolidate": access.can(request.user, "report.consolidate"),
+        "months": [c for c in columns], "has_soffice": bool(soffice()),
+        "window": rc.data_window(obligation.every, current, obligation.cutoff_day),
+    })
+    return render(request, "reporting/list.html", context)
+
+
+@login_required
+@require_POST
+def report_open(request):
+    obligation = _obligation(request)
+    if obligation is None:
+        raise Http404
+    agency = access.get_agency_for(request.user, request.POST.get("agency", ""))
+    try:
+        period = dt.date.fromisoformat(request.POST.get("period", ""))
+        report = actions.open_report(actor=request.user, obligation=obligation, agency=agency, period=period)
+    except PermissionDenied:
+        raise Http404 from None
+    except (ValueError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("reports:list")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _form_data(post) -> dict:
+    tasks = []
+    for key in post:
+        if key.startswith("status-"):
+            aid = key.split("-", 1)[1]
+            if aid.isdigit():
+                tasks.append({"assignment": int(aid), **{f: post.get(f"{f}-{aid}", "") for f in actions.TASK_FIELDS}})
+    return {
+        "tasks": tasks,
+        "indicators": {k[4:]: v for k, v in post.items() if k.startswith("ind-")},
+        "difficulties": post.get("difficulties", ""),
+        "recommendations": post.get("recommendations", "").splitlines(),
+    }
+
+
+@login_required
+def report_detail(request, pk):
+    report = queries.get_report_for(request.user, pk)
+    user, today = request.user, clock.today()
+    can_edit = (access.can(user, "report.edit", report.agency) and report.state in (ReportState.DRAFT, ReportState.RETURNED)
+                and not queries.locked(report, today))
+    can_submit = can_edit and access.can(user, "report.submit", report.agency)
+    can_review = access.can(user, "report.review", report) and report.state in (ReportState.SUBMITTED,
+                                                                                ReportState.RESUBMITTED)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("save", "submit") and can_edit:
+                actions.save_draft(actor=user, report=report, data=_form_data(request.POST))
+                if action == "submit":
+                    if not can_submit:
+                        raise PermissionDenied
+                    actions.submit(actor=user, report=report)
+                    messages.success(request, _("The report was sent to the DPI."))
+                else:
+                    messages.success(request, _("Draft saved."))
+            elif action == "attach" and can_edit and request.FILES.get("file"):
+                actions.add_attachment(actor=user, report=report, uploaded=request.FILES["file"])
+                messages.success(request, _("File attached."))
+            elif action == "return" and can_review:
+                actions.return_report(actor=user, report=report, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The report was returned to the agency."))
+            elif action == "accept" and can_review:
+                actions.accept(actor=user, report=report)
+                messages.success(request, _("The report was accepted."))
+            elif action == "petition" and access.can(user, "report.review", report):
+                petition = actions.recommendation_to_petition(actor=user, report=report,
+                                                              index=int(request.POST.get("index", "-1")))
+                messages.success(request, _("Petition %(id)s created from the recommendation.") % {"id": petition.pk})
+            else:
+                raise PermissionDenied
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            if action in ("save", "submit"):
+                return _render_detail(request, report, can_edit, can_submit, can_review, posted=_form_data(request.POST))
+        return redirect("reports:detail", pk=report.pk)
+    return _render_detail(request, report, can_edit, can_submit, can_review)
+
+
+def _render_detail(request, report, can_edit, can_submit, can_review, posted=None):
+    content = posted or report.draft
+    assignments = {a.pk: a for a in queries.my_assignments(report.obligation, report.agency)}
+    tasks = [{**t, "assignment_obj": assignments.get(t["assignment"])} for t in content.get("tasks", [])]
+    indicators = [(i, content.get("indicators", {}).get(i.code, ""))
+                  for i in report.obligation.indicators.filter(agency=report.agency)]
+    deadline = queries.due(report.obligation, report.period)
+    return render(request, "reporting/detail.html", {
+        "report": report, "content": content, "tasks": tasks, "indicators": indicators, "can_edit": can_edit,
+        "can_submit": can_submit, "can_review": can_review, "deadline": deadline,
+        "rule": queries.due_rule(report.obligation), "label": rc.label(report.obligation.every, report.period),
+        "versions": report.versions.order_by("-number"), "attachments": report.attachments.all(),
+        "locked": queries.locked(report, clock.today()),
+        "statuses": [("not_started", _("not started")), ("in_progress", _("in progress")), ("done", _("done"))],
+        "window": rc.data_window(report.obligation.every, report.period, report.obligation.cutoff_day),
+        "can_petition": access.can(request.user, "report.review", report),
+    })
+
+
+@login_required
+def report_version(request, pk, number):
+    report = queries.get_report_for(request.user, pk)
+    version = get_object_or_404(report.versions, number=number)
+    return render(request, "reporting/version.html", {"report": report, "version": version,
+                                                      "label": rc.label(report.obligation.every, report.period),
+                                                      "indicators": report.obligation.indicators.filter(agency=report.agency)})
+
+
+@login_required
+def attachment(request, pk):
+    try:
+        att = access.scope(request.user, Attachment.objects.select_related("report")).get(pk=pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+@login_required
+def consolidated_report(request):
+    if not access.can(request.user, "report.consolidate"):
+        raise Http404
+    obligation = _obligation(request)
+    if obligation is None:
+        raise Http404
+    try:
+        month = dt.date.fromisoformat(request.GET.get("period", ""))
+    except ValueError:
+        raise Http404 from None
+    as_of, _bad = _as_of(request)
+    fmt = request.GET.get("format", "docx")
+    program = obligation.program
+    name = f"bao-cao-{program.number.replace('/', '-')}-{month:%Y-%m}"
+    if fmt == "xlsx":
+        data = build_xlsx(consolidated.annex(program, month, as_of=as_of))
+        return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    number = request.GET.get("number", "")
+    doc = consolidated.build(program, month, as_of=as_of, date=clock.today(),
+                             number=int(number) if number.isdigit() else None)
+    data = build_docx(doc)
+    if fmt == "pdf":
+        try:
+            data = docx_to_pdf(data)
+        except RuntimeError:
+            messages.error(request, _("PDF needs LibreOffice on the server; download the Word file instead."))
+            return redirect("reports:list")
+        return HttpResponse(data, content_type="application/pdf",
+                            headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'})
+    return HttpResponse(data, content_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}.docx"'})
