@@ -277,3 +277,26 @@ def decide_extension(*, actor, extension: Extension, approve: bool, note: str = 
     audit.record(actor=actor, kind="extension.decide", target=extension, agency=assignment.agency,
                  old={"state": before, "deadline": extension.current_deadline}, new=new)
     return extension
+
+
+@transaction.atomic
+def set_before_reading(*, actor, program: ActionProgram, reading: str) -> int:
+    """Change how "before day X" is read and recompute the deadlines that follow from it (approved extensions
+    are kept). Returns the number of tasks whose deadline moved."""
+    if reading == program.before_reading:
+        return 0
+    old = program.before_reading
+    program.before_reading = reading
+    program.save(update_fields=["before_reading"])
+    calendar, moved = _calendar(), 0
+    for task in Task.objects.filter(version__program=program):
+        eff = task_deadline(task.due, task.targets, calendar, reading)
+        new_date = eff.date if eff else None
+        if new_date != task.deadline:
+            task.assignments.filter(deadline=task.deadline).update(deadline=new_date)
+            task.deadline, task.deadline_rule = new_date, eff.explanation if eff else ""
+            task.save(update_fields=["deadline", "deadline_rule"])
+            moved += 1
+    audit.record(actor=actor, kind="program.before_reading", target=program, old={"before_reading": old},
+                 new={"before_reading": reading, "tasks_moved": moved})
+    return moved

@@ -13,6 +13,12 @@ class ActionProgramAdmin(AuditedAdmin):
     fields = ["number", "doc_type", "title", "issuer", "place", "issued_on", "signer", "before_reading"]
     readonly_fields = ["number", "doc_type", "title", "issuer", "place", "issued_on", "signer"]
 
+    def save_model(self, request, obj, form, change):
+        from .actions import set_before_reading
+
+        reading = obj.before_reading
+        set_before_reading(actor=request.user, program=ActionProgram.objects.get(pk=obj.pk), reading=reading)
+
     def has_add_permission(self, request):
         return False
 

@@ -108,3 +108,17 @@ def test_review_edits_are_audited_and_confirm_loads(personas, seed_parsed):
     assert first.assignments.get(agency__code="STC").role == "partner"
     with pytest.raises(ValidationError):
         actions.confirm_import(actor=personas.admin, draft=draft)
+
+
+def test_changing_the_reading_of_before_moves_deadlines_but_keeps_extensions(personas, seed):
+    b = Assignment.objects.get(task__section="2.1", task__item="b", agency__code="STC")
+    kbnn = Assignment.objects.get(task__section="2.1", task__item="b", agency__code="KBNN")
+    ext = actions.request_extension(actor=personas.officer, assignment=b, proposed=D(2021, 1, 31), reason="x")
+    actions.recommend_extension(actor=personas.admin, extension=ext, recommend=True)
+    actions.decide_extension(actor=personas.leader, extension=ext, approve=True)
+    moved = actions.set_before_reading(actor=personas.admin, program=seed.program, reading="same_day")
+    assert moved > 0
+    b.refresh_from_db()
+    kbnn.refresh_from_db()
+    assert kbnn.deadline == D(2020, 12, 31)  # "trước ngày 31/12/2020" now read as the 31st itself
+    assert b.deadline == D(2021, 1, 31)  # the approved extension stands
