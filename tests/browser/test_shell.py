@@ -47,7 +47,7 @@ def test_agency_officer_sees_only_their_agency(page, live_server, demo):
     base = live_server.url
     login(page, base, "stc")
     assert page.get_by_role("link", name="Nhật ký thay đổi").count() == 0
-    page.get_by_role("link", name="Sở Tài chính").click()
+    page.locator("#my-agency").get_by_role("link", name="Sở Tài chính").click()
     assert re.search(r"/agencies/STC/$", page.url)
     response = page.goto(f"{base}/agencies/KBNN/")
     assert response.status == 404

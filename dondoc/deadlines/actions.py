@@ -1,0 +1,174 @@
+"""Writes: calendar overrides, dossier types, dossiers and their clock events. Atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dondoc.core import audit
+
+from . import calendar
+from .models import CalendarOverride, Dossier, DossierPause, DossierType, OverrideKind
+
+OVERRIDE_FIELDS = ["date", "kind", "name", "reference"]
+TYPE_FIELDS = ["code", "name", "days", "working", "start_event", "legal_basis", "agency", "due_soon_days"]
+DOSSIER_FIELDS = ["type", "agency", "reference", "subject", "received_on", "days", "working", "completed_on", "note"]
+
+
+def _in_calendar(day: dt.date, label: str) -> None:
+    years = calendar.YEARS
+    if day.year not in years:
+        raise ValidationError(
+            _("%(label)s %(date)s is outside the working calendar (%(first)s–%(last)s).")
+            % {"label": label, "date": day.strftime("%d/%m/%Y"), "first": years.start, "last": years.stop - 1}
+        )
+
+
+# --- calendar overrides ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_override(*, actor, date: dt.date, kind: str, name: str, reference: str) -> tuple[CalendarOverride, bool]:
+    """Add the override of ``date`` or change it. Returns (override, created)."""
+    if kind not in OverrideKind.values:
+        raise ValidationError(_("Unknown kind of override: %(kind)s.") % {"kind": kind})
+    if not name.strip() or not reference.strip():
+        raise ValidationError(_("An override needs a name and its legal reference."))
+    _in_calendar(date, _("Date"))
+    override = CalendarOverride.objects.filter(date=date).first()
+    created = override is None
+    before = {} if created else audit.snapshot(override, OVERRIDE_FIELDS)
+    override = override or CalendarOverride(date=date)
+    override.kind, override.name, override.reference = kind, name.strip(), reference.strip()
+    if created and getattr(actor, "is_authenticated", False):
+        override.entered_by = actor
+    old, new = audit.diff(before, audit.snapshot(override, OVERRIDE_FIELDS))
+    if new:
+        override.save()
+        audit.record(actor=actor, kind="calendar.override_add" if created else "calendar.override_change",
+                     target=override, old=None if created else old, new=new, note=override.reference)
+        transaction.on_commit(calendar.invalidate)
+    return override, created
+
+
+@transaction.atomic
+def remove_override(*, actor, override: CalendarOverride) -> None:
+    audit.record(actor=actor, kind="calendar.override_remove", target=override,
+                 old=audit.snapshot(override, OVERRIDE_FIELDS))
+    override.delete()
+    transaction.on_commit(calendar.invalidate)
+
+
+# --- dossier types ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_dossier_type(*, actor, code: str, name: str, days: int, **fields) -> DossierType:
+    dossier_type = DossierType(code=code, name=name, days=days, **fields)
+    dossier_type.full_clean()
+    dossier_type.save()
+    audit.record(actor=actor, kind="dossier_type.create", target=dossier_type, agency=dossier_type.agency,
+                 new=audit.snapshot(dossier_type, TYPE_FIELDS))
+    return dossier_type
+
+
+@transaction.atomic
+def update_dossier_type(*, actor, dossier_type: DossierType, **changes) -> DossierType:
+    """Change the rule of a type. Dossiers already received keep the rule they were received under."""
+    before = audit.snapshot(dossier_type, TYPE_FIELDS)
+    for key, value in changes.items():
+        setattr(dossier_type, key, value)
+    dossier_type.full_clean()
+    old, new = audit.diff(before, audit.snapshot(dossier_type, TYPE_FIELDS))
+    if new:
+        dossier_type.save()
+        audit.record(actor=actor, kind="dossier_type.update", target=dossier_type, agency=dossier_type.agency,
+                     old=old, new=new)
+    return dossier_type
+
+
+# --- dossiers --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_dossier(*, actor, type: DossierType, agency, reference: str, subject: str, received_on: dt.date,
+                   note: str = "") -> Dossier:
+    """Enter a dossier; its time limit is the type's rule on entry."""
+    reference = reference.strip()
+    _in_calendar(received_on, _("Received on"))
+    if Dossier.objects.filter(type=type, agency=agency, reference=reference).exists():
+        raise ValidationError(
+            _("Dossier %(ref)s of this type already exists at %(agency)s.") % {"ref": reference, "agency": agency.code}
+        )
+    dossier = Dossier(type=type, agency=agency, reference=reference, subject=subject.strip(),
+                      received_on=received_on, days=type.days, working=type.working, note=note.strip())
+    dossier.full_clean()
+    dossier.save()
+    audit.record(actor=actor, kind="dossier.create", target=dossier, agency=agency,
+                 new=audit.snapshot(dossier, DOSSIER_FIELDS))
+    return dossier
+
+
+def _open_pause(dossier: Dossier) -> DossierPause | None:
+    return dossier.pauses.filter(resumed_on__isnull=True).first()
+
+
+def _check_event_day(dossier: Dossier, on: dt.date) -> None:
+    if dossier.completed_on is not None:
+        raise ValidationError(_("The dossier is already completed."))
+    if on < dossier.received_on:
+        raise ValidationError(_("The date is before the dossier was received."))
+    last = dossier.pauses.order_by("-paused_on").first()
+    if last is not None and on < (last.resumed_on or last.paused_on):
+        raise ValidationError(_("The date is before the dossier's last pause or resumption."))
+    _in_calendar(on, _("Date"))
+
+
+@transaction.atomic
+def pause_dossier(*, actor, dossier: Dossier, on: dt.date, reason: str = "") -> DossierPause:
+    """Returned for supplements on ``on``: the clock stops (that day does not count)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if _open_pause(dossier):
+        raise ValidationError(_("The dossier is already paused."))
+    _check_event_day(dossier, on)
+    pause = DossierPause.objects.create(dossier=dossier, paused_on=on, reason=reason.strip())
+    audit.record(actor=actor, kind="dossier.pause", target=dossier, agency=dossier.agency,
+                 new={"paused_on": on, "reason": pause.reason})
+    return pause
+
+
+@transaction.atomic
+def resume_dossier(*, actor, dossier: Dossier, on: dt.date) -> DossierPause:
+    """Supplements received on ``on``: the clock runs again (that day counts)."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    pause = _open_pause(dossier)
+    if pause is None:
+        raise ValidationError(_("The dossier is not paused."))
+    if on < pause.paused_on:
+        raise ValidationError(_("The dossier cannot resume before it was paused."))
+    _in_calendar(on, _("Date"))
+    pause.resumed_on = on
+    pause.save()
+    audit.record(actor=actor, kind="dossier.resume", target=dossier, agency=dossier.agency,
+                 old={"resumed_on": None}, new={"resumed_on": on})
+    return pause
+
+
+@transaction.atomic
+def complete_dossier(*, actor, dossier: Dossier, on: dt.date) -> Dossier:
+    """Result returned on ``on``. A dossier completed while paused has its pause closed that day."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_event_day(dossier, on)
+    pause = _open_pause(dossier)
+    if pause is not None:
+        pause.resumed_on = on
+        pause.save()
+    dossier.completed_on = on
+    dossier.full_clean()
+    dossier.save()
+    audit.record(actor=actor, kind="dossier.complete", target=dossier, agency=dossier.agency,
+                 old={"completed_on": None}, new={"completed_on": on, **({"resumed_on": on} if pause else {})})
+    return dossier

@@ -1,0 +1,66 @@
+"""The deadline sweeper: outbox rows for dossiers overdue or due soon. Idempotent: the rule key names the
+dossier, the condition and the due date, so a second run creates nothing, and a due date moved by a pause
+gives a new alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from dondoc.outbox import actions as outbox
+from dondoc.outbox.models import Channel
+
+from . import queries, sla
+from .models import Dossier
+
+
+def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
+    d, c = row.dossier, row.clock
+    values = {"ref": d.reference, "agency": d.agency.code, "subject": d.subject, "type": d.type.name,
+              "due": c.due.strftime("%d/%m/%Y"), "rule": c.deadline.explanation, "days": c.days_late,
+              "as_of": as_of.strftime("%d/%m/%Y"), "received": d.received_on.strftime("%d/%m/%Y")}
+    if row.state == sla.OVERDUE:
+        subject = _("[dondoc] Overdue dossier %(ref)s (%(agency)s)") % values
+        first = _("Dossier %(ref)s is overdue by %(days)s day(s) as of %(as_of)s.") % values
+    else:
+        subject = _("[dondoc] Dossier %(ref)s due on %(due)s (%(agency)s)") % values
+        first = _("Dossier %(ref)s is due on %(due)s.") % values
+    body = "\n".join([
+        first, "",
+        _("Type: %(type)s") % values,
+        _("Subject: %(subject)s") % values,
+        _("Received on: %(received)s") % values,
+        _("Deadline: %(rule)s") % values,
+    ])
+    return subject, body
+
+
+@transaction.atomic
+def check_deadlines(*, as_of: dt.date, actor=None) -> dict[str, int | list[str]]:
+    dossiers = Dossier.objects.filter(received_on__lte=as_of).filter(
+        Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
+    ).select_related("type", "agency").prefetch_related("pauses")
+    counts: dict = {"overdue": 0, "due_soon": 0, "alerts": 0, "emails": 0, "no_email": []}
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in queries.evaluate(dossiers, as_of):
+            if row.state not in (sla.OVERDUE, sla.DUE_SOON):
+                continue
+            counts[row.state] += 1
+            d = row.dossier
+            key = f"deadlines.{row.state}:dossier:{d.pk}:{row.clock.due.isoformat()}"
+            subject, body = _texts(row, as_of)
+            _m, created = outbox.enqueue(rule_key=f"{key}:alert", channel=Channel.ALERT, recipient=d.agency.code,
+                                         subject=subject, body=body, agency=d.agency, actor=actor)
+            counts["alerts"] += created
+            if d.agency.email:
+                _m, created = outbox.enqueue(rule_key=f"{key}:email", recipient=d.agency.email, subject=subject,
+                                             body=body, agency=d.agency, actor=actor)
+                counts["emails"] += created
+            elif d.agency.code not in counts["no_email"]:
+                counts["no_email"].append(d.agency.code)
+    return counts

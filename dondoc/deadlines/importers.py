@@ -1,0 +1,203 @@
+"""`dondoc import dossiers FILE`: parse → validate → apply through actions, all or nothing.
+
+Idempotent: the key of a dossier is type + agency + number; a row whose dossier exists creates nothing
+(a warning says when the file's dates differ from the stored ones). One optional pause per row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dondoc.accounts.models import Agency
+from dondoc.accounts.reference import registry_from_db
+from dondoc.domain.text import search_key
+
+from . import actions, calendar, queries
+from .models import Dossier, DossierType
+from .tabular import Issue, Report, TableError, match_header, parse_day, read_rows
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "type": ("Loại hồ sơ", "Loại", "Mã loại", "Loại thủ tục", "Type"),
+    "agency": ("Cơ quan", "Cơ quan giải quyết", "Cơ quan thực hiện", "Cơ quan chủ trì", "Đơn vị",
+               "Đơn vị thực hiện", "Đơn vị xử lý", "Agency"),
+    "reference": ("Số hồ sơ", "Số", "Mã hồ sơ", "Số ký hiệu", "Số hiệu", "Reference", "Number"),
+    "subject": ("Trích yếu", "Nội dung", "Tên hồ sơ", "Tên dự án", "Subject"),
+    "received_on": ("Ngày nhận", "Ngày nhận hồ sơ", "Ngày tiếp nhận", "Ngày có khối lượng nghiệm thu",
+                    "Ngày bắt đầu", "Received on"),
+    "paused_on": ("Ngày tạm dừng", "Ngày trả bổ sung", "Ngày yêu cầu bổ sung", "Paused on"),
+    "resumed_on": ("Ngày tiếp tục", "Ngày nhận bổ sung", "Ngày nhận hồ sơ bổ sung", "Resumed on"),
+    "completed_on": ("Ngày hoàn thành", "Ngày trả kết quả", "Ngày thanh toán", "Completed on"),
+    "note": ("Ghi chú", "Note"),
+}
+REQUIRED = {"type", "agency", "reference", "subject", "received_on"}
+DATES = ("received_on", "paused_on", "resumed_on", "completed_on")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _type_index() -> dict[str, DossierType | None]:
+    """Code and folded name of each type; a short form matching one type only (e.g. "thẩm định")."""
+    index: dict[str, DossierType | None] = {}
+    for t in DossierType.objects.all():
+        index[t.code.lower()] = t
+        index[search_key(t.name)] = t
+    return index
+
+
+def _find_type(index: dict, value: str) -> DossierType | None:
+    key = search_key(value)
+    if not key:
+        return None
+    if value.lower() in index:
+        return index[value.lower()]
+    if key in index:
+        return index[key]
+    hits = {t.pk: t for k, t in index.items() if key in k}
+    return next(iter(hits.values())) if len(hits) == 1 else None
+
+
+def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, user=None) -> Report:
+    """Import dossiers from a file's bytes. ``user`` (web upload) limits rows to the agencies they may enter."""
+    report = Report(kind="dossiers", dry_run=dry_run)
+    try:
+        rows = read_rows(name, data)
+        header_at, columns, headers = match_header(rows, SYNONYMS, REQUIRED)
+    except TableError as exc:
+        missing = ", ".join(SYNONYMS[f][0] for f in sorted(REQUIRED))
+        message = (_("The file cannot be read: %(error)s.") % {"error": exc} if "header" not in str(exc)
+                   else _("No header row with the required columns (%(columns)s).") % {"columns": missing})
+        report.errors.append(Issue(0, "", "bad_file", message))
+        return report
+
+    registry = registry_from_db()
+    agencies = {a.code: a for a in Agency.objects.all()}
+    types = _type_index()
+    allowed = None if user is None else set(queries.entry_agencies(user).values_list("pk", flat=True))
+    years = calendar.YEARS
+    parsed: list[tuple[int, dict]] = []
+    seen: dict[tuple, int] = {}
+
+    def err(row_no: int, fld: str, code: str, message: str) -> None:
+        col = headers[columns[fld]] if fld in columns else ""
+        report.errors.append(Issue(row_no, col, code, message))
+
+    for i, raw in enumerate(rows[header_at + 1:], start=header_at + 2):
+        cells = {f: (raw[j] if j < len(raw) else "") for f, j in columns.items()}
+        if all(c in ("", None) for c in cells.values()):
+            continue
+        report.rows += 1
+        before = len(report.errors)
+        item: dict = {}
+        for fld in ("type", "agency", "reference", "subject"):
+            value = str(cells.get(fld) or "").strip()
+            if not value:
+                err(i, fld, "required", _("This column is required."))
+            item[fld] = value
+        if item["type"]:
+            item["type"] = _find_type(types, item["type"])
+            if item["type"] is None:
+                err(i, "type", "unknown_type", _("Unknown dossier type “%(value)s”.") % {"value": cells["type"]})
+        if item["agency"]:
+            value = item["agency"]
+            code = value.upper() if value.upper() in agencies else registry.resolve(value)
+            item["agency"] = agencies.get(code or "")
+            if item["agency"] is None:
+                err(i, "agency", "unknown_agency", _("Unknown agency “%(value)s”.") % {"value": value})
+            elif allowed is not None and item["agency"].pk not in allowed:
+                err(i, "agency", "not_allowed",
+                    _("You may not enter dossiers for %(agency)s.") % {"agency": item["agency"].code})
+        for fld in DATES:
+            try:
+                item[fld] = parse_day(cells.get(fld)) if fld in columns else None
+            except ValueError:
+                err(i, fld, "bad_date", _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": cells[fld]})
+                item[fld] = None
+                continue
+            if item[fld] and item[fld].year not in years:
+                err(i, fld, "out_of_range", _("The date is outside the working calendar (%(first)s–%(last)s).")
+                    % {"first": years.start, "last": years.stop - 1})
+            if fld == "received_on" and not item[fld] and not cells.get(fld):
+                err(i, fld, "required", _("This column is required."))
+        item["note"] = str(cells.get("note") or "").strip()
+        if item["resumed_on"] and not item["paused_on"]:
+            err(i, "resumed_on", "resumed_without_pause", _("A resumption needs a pause date."))
+        order = [(f, item[f]) for f in DATES if item[f]]
+        for (_f1, d1), (f2, d2) in zip(order, order[1:], strict=False):
+            if d2 < d1:
+                err(i, f2, "date_order", _("This date is before the previous step (%(date)s).")
+                    % {"date": d1.strftime("%d/%m/%Y")})
+                break
+        if len(report.errors) == before:
+            key = (item["type"].pk, item["agency"].pk, item["reference"])
+            if key in seen:
+                err(i, "reference", "duplicate", _("The same dossier is already on row %(row)s.") % {"row": seen[key]})
+            else:
+                seen[key] = i
+                parsed.append((i, item))
+
+    if report.errors:
+        return report
+    try:
+        with transaction.atomic():
+            _apply(parsed, report, actor)
+            if dry_run or report.errors:
+                raise _Rollback
+    except _Rollback:
+        pass
+    if report.errors:
+        report.created = 0
+    return report
+
+
+def _apply(parsed: list[tuple[int, dict]], report: Report, actor) -> None:
+    for row_no, item in parsed:
+        existing = Dossier.objects.filter(type=item["type"], agency=item["agency"], reference=item["reference"]).first()
+        if existing is not None:
+            report.existing += 1
+            if existing.received_on != item["received_on"] or (
+                item["completed_on"] and existing.completed_on != item["completed_on"]
+            ):
+                report.warnings.append(Issue(row_no, "", "differs", _(
+                    "Dossier %(ref)s already exists with other dates; it was not changed."
+                ) % {"ref": item["reference"]}))
+            continue
+        try:
+            with transaction.atomic():
+                d = actions.create_dossier(actor=actor, type=item["type"], agency=item["agency"],
+                                           reference=item["reference"], subject=item["subject"],
+                                           received_on=item["received_on"], note=item["note"])
+                if item["paused_on"]:
+                    actions.pause_dossier(actor=actor, dossier=d, on=item["paused_on"])
+                if item["resumed_on"]:
+                    actions.resume_dossier(actor=actor, dossier=d, on=item["resumed_on"])
+                if item["completed_on"]:
+                    actions.complete_dossier(actor=actor, dossier=d, on=item["completed_on"])
+        except ValidationError as exc:
+            report.errors.append(Issue(row_no, "", "rejected", "; ".join(exc.messages)))
+            continue
+        report.created += 1
+
+
+def run_file(path: str | Path, *, dry_run: bool = False, actor=None) -> Report:
+    p = Path(path)
+    return run_dossiers(name=p.name, data=p.read_bytes(), dry_run=dry_run, actor=actor)
+
+
+def text_lines(report: Report) -> list[str]:
+    """The report for people (CLI text mode, the upload page)."""
+    lines = [_("Row %(row)s, column “%(column)s”: %(message)s") % e.as_dict() if e.column
+             else (_("Row %(row)s: %(message)s") % e.as_dict() if e.row else e.message) for e in report.errors]
+    lines += [_("Row %(row)s: %(message)s") % w.as_dict() for w in report.warnings]
+    if report.ok:
+        summary = _("%(rows)s row(s): %(created)s dossier(s) created, %(existing)s already present.") % report.as_dict()
+        lines.append(summary + (" " + _("Dry run: nothing was written.") if report.dry_run else ""))
+    else:
+        lines.append(_("%(count)s error(s): nothing was imported.") % {"count": len(report.errors)})
+    return lines
+

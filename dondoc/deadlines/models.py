@@ -1,0 +1,130 @@
+"""Working-calendar overrides and SLA dossiers. States are computed (sla.py), never stored."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dondoc.domain import workdays
+
+
+class OverrideKind(models.TextChoices):
+    OFF = workdays.OVERRIDE_OFF, _("day off")
+    WORKDAY = workdays.OVERRIDE_WORKDAY, _("working day")
+
+
+class CalendarOverride(models.Model):
+    """A day the law (the `holidays` package) does not know: a future swap, a provincial decision."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OverrideKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    reference = models.CharField(_("legal reference"), max_length=255)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    def as_day(self) -> workdays.Day:
+        return workdays.Day(self.date, self.name, self.kind, self.reference)
+
+
+class DossierType(models.Model):
+    """A kind of dossier with its time-limit rule: ``days`` (working or calendar) after ``start_event``."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    days = models.PositiveSmallIntegerField(_("time limit (days)"))
+    working = models.BooleanField(
+        _("working days"), default=True,
+        help_text=_("Count working days (Monday–Friday without holidays); otherwise calendar days."),
+    )
+    start_event = models.CharField(_("clock starts at"), max_length=255, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("responsible agency"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    due_soon_days = models.PositiveSmallIntegerField(
+        _("due soon within (days)"), default=2, help_text=_("Warn when this many counted days or fewer remain."),
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("dossier type")
+        verbose_name_plural = _("dossier types")
+        constraints = [models.CheckConstraint(condition=Q(days__gte=1), name="dossiertype_days_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dossier(models.Model):
+    """One dossier on an SLA clock. ``days``/``working`` are copied from the type at entry, so editing a
+    type later never changes the deadline of a dossier already received."""
+
+    SCOPE_AGENCY_FIELD = "agency"
+
+    type = models.ForeignKey(DossierType, verbose_name=_("type"), on_delete=models.PROTECT, related_name="dossiers")
+    agency = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("responsible agency"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    reference = models.CharField(_("dossier number"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=500)
+    received_on = models.DateField(_("received on"))
+    days = models.PositiveSmallIntegerField(_("time limit (days)"))
+    working = models.BooleanField(_("working days"), default=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        constraints = [
+            models.UniqueConstraint(fields=["type", "agency", "reference"], name="dossier_unique_reference"),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("received_on")),
+                name="dossier_completed_after_received",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.subject}"[:255]
+
+    def pause_values(self) -> list[workdays.Pause]:
+        return [workdays.Pause(p.paused_on, p.resumed_on) for p in self.pauses.all()]
+
+
+class DossierPause(models.Model):
+    """The dossier was returned for supplements: the clock stops on ``paused_on`` and runs again from
+    ``resumed_on`` (counted). An open pause has no ``resumed_on``."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    paused_on = models.DateField(_("paused on"))
+    resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["paused_on", "id"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=F("paused_on")), name="pause_resumed_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paused_on:%d/%m/%Y} – {self.resumed_on:%d/%m/%Y}" if self.resumed_on else f"{self.paused_on:%d/%m/%Y} –"

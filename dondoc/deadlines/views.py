@@ -1,0 +1,204 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dondoc.accounts import access
+from dondoc.accounts.models import Agency
+from dondoc.core import clock
+from dondoc.core.models import AuditEvent
+from dondoc.domain.workdays import CalendarRangeError
+
+from . import actions, calendar, importers, queries, sla
+from .forms import DossierForm, EventForm, ImportForm, OverrideForm
+from .labels import STATE_LABELS
+from .models import CalendarOverride
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return clock.parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
+def _month(value: str) -> tuple[int, int] | None:
+    for fmt in ("%m/%Y", "%Y-%m"):
+        try:
+            d = dt.datetime.strptime(value, fmt)  # noqa: DTZ007 - a month, no time zone
+            return d.year, d.month
+        except ValueError:
+            continue
+    return None
+
+
+@login_required
+def home(request):
+    today = clock.today()
+    f = {k: request.GET.get(k, "").strip() for k in ("agency", "type", "state", "month", "as_of")}
+    as_of = _day(f["as_of"]) or today
+    month = _month(f["month"]) if f["month"] else None
+    dossiers = queries.dossiers_for(request.user)
+    if f["agency"]:
+        dossiers = dossiers.filter(agency__code=f["agency"].upper())
+    if f["type"]:
+        dossiers = dossiers.filter(type__code=f["type"])
+    try:
+        rows = queries.evaluate(dossiers, as_of)
+    except CalendarRangeError:
+        rows, as_of = [], today
+    listed = [r for r in rows if (not f["state"] or r.state == f["state"])
+              and (not month or (r.dossier.received_on.year, r.dossier.received_on.month) == month)]
+    listed.sort(key=lambda r: (sla.STATES.index(r.state), r.clock.due or dt.date.max, r.dossier.pk))
+    visible_agencies = access.scope(request.user, Agency.objects.filter(dossiers__isnull=False)).distinct()
+    return render(request, "deadlines/home.html", {
+        "filters": f,
+        "as_of": as_of,
+        "is_past": as_of != today,
+        "bad_date": bool(f["as_of"]) and _day(f["as_of"]) is None,
+        "bad_month": bool(f["month"]) and month is None,
+        "page": Paginator(listed, 50).get_page(request.GET.get("page")),
+        "overdue": [r for r in rows if r.state == sla.OVERDUE],
+        "due_soon": [r for r in rows if r.state == sla.DUE_SOON],
+        "compliance": queries.compliance_table(rows, as_of),
+        "types": queries.types(),
+        "agencies": visible_agencies.order_by("code"),
+        "states": [(s, STATE_LABELS[s]) for s in sla.STATES],
+        "can_enter": queries.entry_agencies(request.user).exists(),
+        "can_manage_calendar": queries.can_manage_calendar(request.user),
+    })
+
+
+@login_required
+def dossier_new(request):
+    agencies = queries.entry_agencies(request.user)
+    if not agencies.exists():
+        raise Http404
+    form = DossierForm(request.POST or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = actions.create_dossier(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Dossier %(ref)s entered.") % {"ref": dossier.reference})
+            return redirect("deadlines:detail", pk=dossier.pk)
+    return render(request, "deadlines/new.html", {"form": form, "types": queries.types()})
+
+
+@login_required
+def dossier_detail(request, pk):
+    dossier = queries.get_dossier_for(request.user, pk)
+    today = clock.today()
+    can_edit = queries.can_edit(request.user, dossier.agency_id) and dossier.completed_on is None
+    paused = any(p.resumed_on is None for p in dossier.pauses.all())
+    clock_ = queries.evaluate_one(dossier, max(today, dossier.received_on))
+    history = AuditEvent.objects.filter(target_type="deadlines.dossier", target_id=str(dossier.pk)).order_by("at", "id")
+    return render(request, "deadlines/detail.html", {
+        "dossier": dossier,
+        "clock": clock_,
+        "state_label": STATE_LABELS[clock_.state],
+        "pauses": dossier.pauses.all(),
+        "paused": paused,
+        "can_edit": can_edit,
+        "form": EventForm(initial={"on": today}),
+        "history": history,
+    })
+
+
+EVENTS = {"pause": actions.pause_dossier, "resume": actions.resume_dossier, "complete": actions.complete_dossier}
+
+
+@login_required
+@require_POST
+def dossier_event(request, pk, event):
+    dossier = queries.get_dossier_for(request.user, pk)
+    if event not in EVENTS or not queries.can_edit(request.user, dossier.agency_id):
+        raise Http404
+    form = EventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Dates must be written dd/mm/yyyy, e.g. 05/10/2020."))
+        return redirect("deadlines:detail", pk=pk)
+    kwargs = {"actor": request.user, "dossier": dossier, "on": form.cleaned_data["on"]}
+    if event == "pause":
+        kwargs["reason"] = form.cleaned_data["reason"]
+    try:
+        EVENTS[event](**kwargs)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, {
+            "pause": _("Clock paused."), "resume": _("Clock resumed."), "complete": _("Dossier completed."),
+        }[event])
+    return redirect("deadlines:detail", pk=pk)
+
+
+@login_required
+def dossier_import(request):
+    if not queries.entry_agencies(request.user).exists():
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = importers.run_dossiers(name=upload.name, data=upload.read(), dry_run=form.cleaned_data["dry_run"],
+                                        actor=request.user, user=request.user)
+    return render(request, "deadlines/import.html", {
+        "form": form, "report": report, "lines": importers.text_lines(report) if report else [],
+        "columns": [words[0] for words in importers.SYNONYMS.values()],
+    })
+
+
+@login_required
+def calendar_view(request):
+    today = clock.today()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    cal = calendar.get_calendar()
+    if year not in cal.years:
+        year = today.year
+    can_manage = queries.can_manage_calendar(request.user)
+    form = OverrideForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                actions.set_override(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect(f"{request.path}?year={form.cleaned_data['date'].year}")
+    days = [{**d, "day": dt.date.fromisoformat(d["date"])} for d in cal.holidays_in_year(year)]
+    return render(request, "deadlines/calendar.html", {
+        # Years as text: the Vietnamese number format would print 2.020.
+        "year": str(year), "days": days, "years": [str(year - 1), str(year + 1)],
+        "unconfirmed": year > cal.confirmed_until,
+        "source": {k: str(v) for k, v in calendar.source().items()},
+        "overrides": CalendarOverride.objects.select_related("entered_by"),
+        "can_manage": can_manage, "form": form,
+        "example": calendar.monthly_due(year, today.month if year == today.year else 9),
+    })
+
+
+@login_required
+@require_POST
+def override_remove(request, pk):
+    if not queries.can_manage_calendar(request.user):
+        raise Http404
+    override = CalendarOverride.objects.filter(pk=pk).first()
+    if override is None:
+        raise Http404
+    actions.remove_override(actor=request.user, override=override)
+    messages.success(request, _("Override removed."))
+    return redirect(f"{reverse('deadlines:calendar')}?year={override.date.year}")
