@@ -40,13 +40,21 @@ TESTING = "PYTEST_VERSION" in os.environ or "pytest" in Path(sys.argv[0]).name
 DEBUG = env_bool("DONDOC_DEBUG")
 
 SECRET_KEY = os.environ.get("DONDOC_SECRET_KEY", "")
+# Without a key outside DEBUG, command-line tools (parse, calendar, imports, sweepers) still run with a throwaway
+# key — they sign nothing — but the web server refuses to start (dondoc/wsgi.py, runserver) and
+# `check --deploy` reports an error (dondoc/core/checks.py).
+SECRET_KEY_EPHEMERAL = False
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789abcdefghij"
-    else:
+    elif len(sys.argv) > 1 and sys.argv[1] == "runserver":
         raise ImproperlyConfigured(
             "DONDOC_SECRET_KEY is not set. Set it (50+ random characters) or run with DONDOC_DEBUG=1."
         )
+    else:
+        import secrets
+
+        SECRET_KEY, SECRET_KEY_EPHEMERAL = secrets.token_urlsafe(64), True
 
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DONDOC_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",") if h.strip()

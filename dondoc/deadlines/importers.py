@@ -201,3 +201,30 @@ def text_lines(report: Report) -> list[str]:
         lines.append(_("%(count)s error(s): nothing was imported.") % {"count": len(report.errors)})
     return lines
 
+
+
+def add_dossiers_arguments(parser) -> None:
+    parser.add_argument("file", metavar="FILE")
+    parser.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def handle_dossiers(options: dict, stdout, stderr) -> int:
+    """`dondoc import dossiers FILE`: exit 0 imported (or a clean dry run), 1 rows rejected, 2 no such file."""
+    import json
+
+    path = Path(options["file"])
+    if not path.is_file():
+        stderr.write(f"no such file: {path}\n")
+        return 2
+    report = run_dossiers(name=path.name, data=path.read_bytes(), dry_run=options["dry_run"], actor=None)
+    if options["json"]:
+        stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+    else:
+        for line in text_lines(report):
+            stdout.write(line + "\n")
+    if not report.ok:
+        stderr.write(f"{len(report.errors)} error(s): nothing was imported\n")
+        return 1
+    return 0
+

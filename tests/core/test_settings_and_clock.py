@@ -43,10 +43,17 @@ def test_https_is_the_default_outside_debug_and_plain_http_is_explicit(tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_a_missing_secret_key_stops_production(tmp_path):
-    result = run(["check"], tmp_path, DONDOC_ALLOWED_HOSTS="x")
-    assert result.returncode != 0
-    assert "DONDOC_SECRET_KEY is not set" in result.stderr
+def test_a_missing_secret_key_stops_the_web_server_not_the_tools(tmp_path):
+    tool = run(["calendar", "add", "--from", "2020-01-20", "--days", "5", "--working"], tmp_path)
+    assert tool.returncode == 0 and tool.stdout.strip() == "2020-02-03"
+    deploy = run(["check", "--deploy"], tmp_path, DONDOC_ALLOWED_HOSTS="x")
+    assert deploy.returncode != 0 and "DONDOC_SECRET_KEY is not set" in deploy.stderr
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DONDOC_", "PYTEST", "DJANGO_"))}
+    wsgi = subprocess.run([sys.executable, "-c", "import dondoc.wsgi"], capture_output=True, text=True,
+                          env={**base, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}, timeout=60)
+    assert wsgi.returncode != 0 and "DONDOC_SECRET_KEY is not set" in wsgi.stderr
+    server = run(["runserver", "--noreload", "127.0.0.1:0"], tmp_path)
+    assert server.returncode != 0 and "DONDOC_SECRET_KEY is not set" in server.stderr
 
 
 def test_a_bad_pinned_date_is_refused(tmp_path):
