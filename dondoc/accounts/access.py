@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from .models import Agency, Role
 
@@ -78,10 +79,18 @@ _ADMIN_ONLY = {"audit.view", "organisation.edit", "membership.manage", "agency.c
 _LEADER_ONLY = {"extension.decide"}  # the PPC's decisions: not even the province admin takes them
 
 
+# Features whose rules depend on more than one agency (a petition's lead and coordinators) keep them in their own
+# policy function; can() is still the one entry point: can(user, "petition.answer", petition).
+POLICIES = {"petition": "dondoc.petitions.permissions.can"}
+
+
 def can(user, action: str, obj: Model | None = None) -> bool:
     """May ``user`` do ``action`` (on ``obj``)? Unknown actions are refused."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    prefix, _, verb = action.partition(".")
+    if prefix in POLICIES:
+        return import_string(POLICIES[prefix])(user, verb, obj)
     if action in _LEADER_ONLY:
         return is_leader(user)
     if is_province_admin(user):
@@ -102,12 +111,15 @@ def can(user, action: str, obj: Model | None = None) -> bool:
 
 def scope(user, queryset: QuerySet, agency_field: str | None = None) -> QuerySet:
     """What ``user`` may see of ``queryset``. Models name their agency path in ``SCOPE_AGENCY_FIELD``."""
+    model = queryset.model
+    policy = getattr(model, "SCOPE_POLICY", None)  # a path to scope(user, queryset) for multi-agency objects
+    if policy:
+        return import_string(policy)(user, queryset)
     if sees_all(user):
         return queryset
     ids = agency_ids(user)
     if not ids:
         return queryset.none()
-    model = queryset.model
     field = agency_field or ("pk" if model is Agency else getattr(model, "SCOPE_AGENCY_FIELD", "agency"))
     return queryset.filter(**{f"{field}__in": ids}).distinct()
 

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/", views.public_status, name="petition"),
+]

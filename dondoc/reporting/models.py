@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dondoc.accounts.models import Agency
 from dondoc.programs.models import ActionProgram
@@ -160,7 +161,7 @@ class ReminderTemplate(models.Model):
     """Editable Vietnamese text of each reminder; {placeholders} are filled when it is sent."""
 
     kind = models.CharField(_("kind"), max_length=12, unique=True)
-    subject = models.CharField(_("subject"), max_length=255)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=255)
     body = models.TextField(_("body"))
 
     class Meta:

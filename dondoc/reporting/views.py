@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from dondoc.accounts import access
@@ -159,7 +160,8 @@ def _render_detail(request, report, can_edit, can_submit, can_review, posted=Non
         "rule": queries.due_rule(report.obligation), "label": rc.label(report.obligation.every, report.period),
         "versions": report.versions.order_by("-number"), "attachments": report.attachments.all(),
         "locked": queries.locked(report, clock.today()),
-        "statuses": [("not_started", _("not started")), ("in_progress", _("in progress")), ("done", _("done"))],
+        "statuses": [("not_started", _("not started")), ("in_progress", pgettext("task status", "in progress")),
+                     ("done", _("done"))],
         "window": rc.data_window(report.obligation.every, report.period, report.obligation.cutoff_day),
         "can_petition": access.can(request.user, "report.review", report),
     })

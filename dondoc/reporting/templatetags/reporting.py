@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dondoc.domain import reporting_cycle as rc
 
@@ -7,7 +8,7 @@ register = template.Library()
 
 CELL = {rc.ON_TIME: _("on time"), rc.LATE: _("late"), rc.MISSING: _("missing"), rc.RETURNED: _("returned"),
         rc.PENDING: _("not yet due")}
-TASK = {"not_started": _("not started"), "in_progress": _("in progress"), "done": _("done")}
+TASK = {"not_started": _("not started"), "in_progress": pgettext_lazy("task status", "in progress"), "done": _("done")}
 
 
 @register.filter
