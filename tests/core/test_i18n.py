@@ -15,8 +15,16 @@ def test_every_message_is_translated_and_compiled():
         mo = read_mo(f)
     untranslated = [m.id for m in po if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert untranslated == []
-    compiled = {(m.id[0] if isinstance(m.id, tuple | list) else m.id): tuple(m.string) if isinstance(m.string, list | tuple) else m.string for m in mo if m.id}
-    stale = [m.id for m in po if m.id and compiled.get(m.id[0] if isinstance(m.id, tuple) else m.id) != m.string]
+
+    def key(m):
+        context = m.context.decode() if isinstance(m.context, bytes) else m.context  # read_mo gives bytes
+        return (context, m.id[0] if isinstance(m.id, tuple | list) else m.id)
+
+    def text(m):
+        return tuple(m.string) if isinstance(m.string, list | tuple) else m.string
+
+    compiled = {key(m): text(m) for m in mo if m.id}
+    stale = [m.id for m in po if m.id and compiled.get(key(m)) != text(m)]
     assert stale == [], "run `make messages` to recompile the catalogue"
 
 

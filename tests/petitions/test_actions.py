@@ -152,7 +152,8 @@ def test_merge_keeps_history(personas, make_petition):
     dup.refresh_from_db()
     assert (dup.state, dup.merged_into) == (State.MERGED, main)
     assert list(main.merged.all()) == [dup]
-    assert main.updates.get(kind=Update.Kind.MERGE).text.startswith(f"{dup.reference} merged into {main.reference}")
+    assert main.updates.get(kind=Update.Kind.MERGE).text.startswith(
+        f"Kiến nghị {dup.reference} được gộp vào kiến nghị {main.reference}")
     assert kinds(dup)[-1] == "petition.merge" and kinds(main)[-1] == "petition.merge_into"
     with pytest.raises(ValidationError):
         actions.merge(actor=personas.admin, duplicate=dup, into=main)

@@ -111,7 +111,7 @@ def test_new_rejects_bad_files_and_suggests_duplicates(client_as, make_petition)
             "text": "Kiến nghị GPMB dự án kè sông Hồng", "attachment": SimpleUploadedFile("x.exe", b"MZ")}
     response = c.post("/petitions/new/", data)
     assert response.status_code == 200 and Petition.objects.count() == 1
-    assert existing.reference in response.text.split("Similar open petitions")[1]
+    assert existing.reference in response.text.split("Kiến nghị tương tự đang xử lý")[1]
     fragment = c.post("/petitions/similar/", {"subject": "GPMB kè sông Hồng", "text": "vướng mắc giải phóng mặt bằng"})
     assert existing.reference in fragment.text and "<html" not in fragment.text
 
