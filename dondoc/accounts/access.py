@@ -81,7 +81,7 @@ _LEADER_ONLY = {"extension.decide"}  # the PPC's decisions: not even the provinc
 
 # Features whose rules depend on more than one agency (a petition's lead and coordinators) keep them in their own
 # policy function; can() is still the one entry point: can(user, "petition.answer", petition).
-POLICIES = {"petition": "dondoc.petitions.permissions.can"}
+POLICIES = {"petition": "dondoc.petitions.permissions.can", "investment": "dondoc.investment.permissions.policy"}
 
 
 def can(user, action: str, obj: Model | None = None) -> bool:

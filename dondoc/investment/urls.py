@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "investment"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("investors/<int:pk>/", views.investor_detail, name="investor"),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/<str:code>/", views.project_detail, name="project"),
+    path("projects/<str:code>/schedule/", views.project_schedule, name="schedule"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_job, name="job"),
+    path("import/<int:pk>/confirm/", views.import_confirm, name="confirm"),
+]

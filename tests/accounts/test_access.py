@@ -49,3 +49,11 @@ def test_get_agency_for_404s_outsiders(personas):
         access.get_agency_for(personas.officer, "KBNN")
     with pytest.raises(Http404):
         access.get_agency_for(personas.admin, "NOPE")
+
+
+def test_can_delegates_feature_policies(personas):
+    # One entry point: rules that depend on more than one agency live in the feature's policy module.
+    assert access.can(personas.admin, "investment.import")
+    assert not access.can(personas.officer, "investment.import")
+    assert access.can(personas.admin, "petition.intake")
+    assert not access.can(personas.leader, "petition.intake")

@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from dondoc.core.admin import AuditedAdmin
+
+from .models import ImportBatch, ImportJob, Investor, PlanLine, Project, Rule, RuleSet
+
+
+class RuleInline(admin.TabularInline):
+    model = Rule
+    extra = 0
+
+
+@admin.register(RuleSet)
+class RuleSetAdmin(AuditedAdmin):
+    """The disbursement rules of a year: loaded from the program, edited here (every save audited)."""
+
+    list_display = ["year", "denominator", "program"]
+    inlines = [RuleInline]
+
+
+@admin.register(Investor)
+class InvestorAdmin(AuditedAdmin):
+    list_display = ["name", "agency"]
+    list_filter = ["agency"]
+    search_fields = ["name", "search_name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(AuditedAdmin):
+    list_display = ["code", "name", "investor", "group", "district", "leader"]
+    search_fields = ["code", "name"]
+    list_filter = ["group"]
+    raw_id_fields = ["investor"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Imported data is never edited in place: new revisions or correcting entries instead."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanLine)
+class PlanLineAdmin(ReadOnlyAdmin):
+    list_display = ["project", "source", "year", "origin_year", "assigner", "kind", "amount", "decision"]
+    list_filter = ["year", "kind", "assigner", "source"]
+    search_fields = ["project__code"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "file_name", "rows", "created", "unchanged", "total_amount"]
+    list_filter = ["kind"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "file_name", "state", "dry_run"]
+    list_filter = ["state"]

@@ -1,0 +1,314 @@
+"""Permission-scoped reads of the investment register and the evaluation of the rules as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.http import Http404
+
+from dondoc.accounts import access
+from dondoc.domain import disbursement as rules_mod
+from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
+from dondoc.domain.text import sort_key
+
+from .models import Commitment, Disbursement, Investor, PlanLine, Project, RuleSet
+
+
+def visible_projects(user):
+    return access.scope(user, Project.objects.select_related("investor__agency"))
+
+
+def visible_investors(user):
+    return access.scope(user, Investor.objects.select_related("agency"))
+
+
+def get_project_for(user, code: str) -> Project:
+    try:
+        return visible_projects(user).get(code=code)
+    except Project.DoesNotExist:
+        raise Http404("no such project") from None
+
+
+def get_investor_for(user, pk: int) -> Investor:
+    try:
+        return visible_investors(user).get(pk=pk)
+    except Investor.DoesNotExist:
+        raise Http404("no such investor") from None
+
+
+# Rules -------------------------------------------------------------------------------------------------------
+
+
+def rules_for(year: int, denominator: str | None = None) -> Rules:
+    """The rules of ``year``: the stored rule set (editable), else as the loaded program states them."""
+    ruleset = RuleSet.objects.filter(year=year).prefetch_related("rules").first()
+    if ruleset is not None:
+        milestones, cut = [], None
+        for r in ruleset.rules.all():
+            if r.kind == "cut":
+                cut = rules_mod.CutRule(r.percent, r.due_on, r.literal, r.task)
+            else:
+                milestones.append(rules_mod.Milestone(r.capital, r.percent, r.due_on, r.op, r.literal, r.task))
+        return Rules(tuple(milestones), cut, denominator or ruleset.denominator)
+    derived = rules_from_programs(year)
+    return Rules(derived.milestones, derived.cut, denominator or derived.denominator)
+
+
+def rules_from_programs(year: int) -> Rules:
+    from dondoc.programs.queries import current_versions
+
+    tasks: list[dict] = []
+    for version in current_versions().order_by("program__issued_on"):
+        tasks += version.parsed.get("tasks", [])
+    return rules_mod.rules_from_tasks(tasks, year)
+
+
+# Figures -----------------------------------------------------------------------------------------------------
+
+
+def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
+    """(project id, extended) -> plan as of ``as_of``: per line key, the latest line effective by then."""
+    lines = PlanLine.objects.filter(year=year, assigner=assigner).filter(
+        Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+    if projects is not None:
+        lines = lines.filter(project__in=projects)
+    latest: dict[tuple, tuple] = {}
+    for row in sorted(lines.values("id", "project_id", "source", "origin_year", "amount", "effective_on"),
+                      key=lambda r: (r["effective_on"] or dt.date.min, r["id"])):
+        latest[(row["project_id"], row["source"], row["origin_year"])] = (row["origin_year"] < year, row["amount"])
+    out: dict[tuple[int, bool], int] = defaultdict(int)
+    for (pid, _s, _o), (extended, amount) in latest.items():
+        out[(pid, extended)] += amount
+    return out
+
+
+def disbursed_amounts(year: int, as_of: dt.date, projects=None, since: dt.date | None = None
+                      ) -> dict[tuple[int, bool], int]:
+    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of)
+    if since is not None:
+        qs = qs.filter(paid_on__gte=since)
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    return {(r["project_id"], r["extended"]): r["total"]
+            for r in qs.values("project_id", "extended").annotate(total=Sum("amount"))}
+
+
+def monthly_disbursed(year: int, as_of: dt.date, projects=None, extended: bool = False) -> dict[int, int]:
+    """Month -> amount disbursed in that month (current or extended capital), up to ``as_of``."""
+    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of, extended=extended)
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    out: dict[int, int] = defaultdict(int)
+    for day, total in qs.values_list("paid_on").annotate(total=Sum("amount")).values_list("paid_on", "total"):
+        if day.year == year:
+            out[day.month] += total
+        elif day.year < year:
+            out[0] += total
+    return out
+
+
+def schedules(year: int, projects=None) -> dict[int, dict[int, int]]:
+    qs = Commitment.objects.filter(year=year)
+    if projects is not None:
+        qs = qs.filter(project__in=projects)
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for pid, month, amount in qs.values_list("project_id", "month", "amount"):
+        out[pid][month] = amount
+    return out
+
+
+@dataclass
+class Figures:
+    plan: int = 0
+    disbursed: int = 0
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rules_mod.rate(self.disbursed, self.plan)
+
+    def add(self, plan: int, disbursed: int) -> None:
+        self.plan += plan
+        self.disbursed += disbursed
+
+    def as_dict(self) -> dict:
+        return {"plan": str(self.plan), "disbursed": str(self.disbursed), "rate": rules_mod.rate_str(self.rate)}
+
+
+@dataclass
+class ProjectRow:
+    project: Project
+    current: Figures
+    extended: Figures
+    schedule: dict[int, int]
+    committed_to_date: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def total(self) -> Figures:
+        return Figures(self.current.plan + self.extended.plan, self.current.disbursed + self.extended.disbursed)
+
+    @property
+    def behind(self) -> bool:
+        return any(f.rule == rules_mod.COMMITMENT for f in self.findings)
+
+
+@dataclass
+class InvestorRow:
+    investor: Investor
+    current: Figures
+    extended: Figures
+    projects: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    at_cut_date: Figures | None = None
+
+    @property
+    def flags(self) -> set[str]:
+        return {f.rule for f in self.findings}
+
+    @property
+    def pace_needed(self) -> int | None:
+        found = [f for f in self.findings if f.rule == rules_mod.MILESTONE and f.extra.get("capital") == CURRENT]
+        return found[0].monthly_pace_needed if found else None
+
+
+@dataclass
+class Evaluation:
+    year: int
+    as_of: dt.date
+    denominator: str
+    rules: Rules
+    province: Figures
+    extended: Figures
+    other_denominator: Figures  # the current-year figures on the other denominator
+    investors: list[InvestorRow]
+    projects: list[ProjectRow]
+    findings: list[Finding]
+    scoped: bool = False  # an agency user's view: "province" holds only their investors
+
+    @property
+    def next_milestone(self):
+        return self.rules.checked(CURRENT, self.as_of)
+
+    @property
+    def milestone_gap(self) -> tuple[int, int] | None:
+        m = self.next_milestone
+        if m is None or not self.province.plan:
+            return None
+        missing = rules_mod.gap(self.province.plan, self.province.disbursed, m.percent, m.op)
+        return missing, rules_mod.monthly_pace(missing, self.as_of, m.due)
+
+    def as_dict(self) -> dict:
+        """The `investment evaluate --json` contract."""
+        return {
+            "as_of": self.as_of.isoformat(), "denominator": self.denominator,
+            "province": self.province.as_dict(), "extended": self.extended.as_dict(),
+            "investors": [{"name": r.investor.name, "agency": r.investor.agency.code if r.investor.agency else None,
+                           **r.current.as_dict()} for r in self.investors],
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
+
+
+def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None) -> Evaluation:
+    """Every figure and finding as of ``as_of`` for the plan of ``year`` (``user``: only what they may see)."""
+    rules = rules_for(year, denominator)
+    denominator = rules.denominator
+    other = rules_mod.TTG if denominator == rules_mod.TINH else rules_mod.TINH
+    projects_qs = visible_projects(user) if user is not None else Project.objects.select_related("investor__agency")
+    scope = projects_qs if user is not None and not access.sees_all(user) else None
+    plans = plan_amounts(year, as_of, denominator, scope)
+    other_plans = plan_amounts(year, as_of, other, scope)
+    paid = disbursed_amounts(year, as_of, scope)
+    sched = schedules(year, scope)
+    in_year = set(PlanLine.objects.filter(year=year).values_list("project_id", flat=True))
+    cut = rules.cut
+    at_cut = None
+    if cut is not None and as_of >= cut.due:
+        at_cut = (plan_amounts(year, cut.due, denominator, scope), disbursed_amounts(year, cut.due, scope))
+
+    province, extended, other_fig = Figures(), Figures(), Figures()
+    by_investor: dict[int, InvestorRow] = {}
+    rows: list[ProjectRow] = []
+    for project in projects_qs.filter(pk__in=in_year):
+        pid = project.pk
+        cur = Figures(plans.get((pid, False), 0), paid.get((pid, False), 0))
+        ext = Figures(plans.get((pid, True), 0), paid.get((pid, True), 0))
+        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
+        row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
+        province.add(cur.plan, cur.disbursed)
+        extended.add(ext.plan, ext.disbursed)
+        other_fig.add(other_plans.get((pid, False), 0), cur.disbursed)
+        inv = by_investor.get(project.investor_id)
+        if inv is None:
+            inv = by_investor[project.investor_id] = InvestorRow(project.investor, Figures(), Figures())
+            inv.at_cut_date = Figures() if at_cut else None
+        inv.current.add(cur.plan, cur.disbursed)
+        inv.extended.add(ext.plan, ext.disbursed)
+        inv.projects += 1
+        if at_cut:
+            inv.at_cut_date.add(at_cut[0].get((pid, False), 0), at_cut[1].get((pid, False), 0))
+        if row.schedule:
+            total = row.total
+            found = rules_mod.check_commitment(code=project.code, plan=total.plan, disbursed=total.disbursed,
+                                               schedule=row.schedule, year=year, as_of=as_of)
+            if found:
+                row.findings.append(found)
+        rows.append(row)
+
+    findings: list[Finding] = [f for r in rows for f in r.findings]
+    for inv in by_investor.values():
+        name = inv.investor.name
+        for capital, fig in ((CURRENT, inv.current), (EXTENDED, inv.extended)):
+            milestone = rules.checked(capital, as_of)
+            if milestone is None:
+                continue
+            found = rules_mod.check_milestone(name=name, subject="investor", plan=fig.plan, disbursed=fig.disbursed,
+                                              milestone=milestone, as_of=as_of, year=year)
+            if found:
+                found.extra["capital"] = capital
+                inv.findings.append(found)
+        if at_cut and inv.at_cut_date is not None:
+            found = rules_mod.check_cut(name=name, plan=inv.at_cut_date.plan, disbursed=inv.at_cut_date.disbursed,
+                                        cut=cut, as_of=as_of, year=year)
+            if found:
+                inv.findings.append(found)
+        findings += inv.findings
+    findings.sort(key=lambda f: (RULE_ORDER[f.rule], f.rate is None, f.rate or 0, sort_key(f.code_or_name)))
+    investors = sorted(by_investor.values(), key=lambda r: sort_key(r.investor.name))
+    rows.sort(key=lambda r: r.project.code)
+    return Evaluation(year, as_of, denominator, rules, province, extended, other_fig, investors, rows, findings,
+                      scoped=scope is not None)
+
+
+def s_curve(year: int, as_of: dt.date, user=None) -> dict:
+    """Cumulative rate of the current-year plan at each month end (the last point at ``as_of``), the committed
+    curve at month ends, the milestones."""
+    evaluation_scope = None if user is None or access.sees_all(user) else visible_projects(user)
+    rules = rules_for(year)
+    plan = sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator, evaluation_scope).items()
+               if not ext)
+    monthly = monthly_disbursed(year, as_of, evaluation_scope)
+    actual, total = [], monthly.get(0, 0)
+    for month in range(1, 13):
+        if dt.date(year, month, 1) > as_of:
+            break
+        total += monthly.get(month, 0)
+        actual.append((min(as_of, rules_mod.month_end(year, month)), rules_mod.rate(total, plan)))
+    committed_by_month: dict[int, int] = defaultdict(int)
+    for sched in schedules(year, evaluation_scope).values():
+        for month, amount in sched.items():
+            committed_by_month[month] += amount
+    plan_all = plan + sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator,
+                                                                evaluation_scope).items() if ext)
+    committed, running = [], 0
+    for month in range(1, 13):
+        running += committed_by_month.get(month, 0)
+        committed.append((month, rules_mod.rate(running, plan_all)))
+    return {"year": year, "as_of": as_of, "plan": plan, "actual": actual, "committed": committed,
+            "milestones": [m for m in rules.for_capital(CURRENT)], "extended_milestones": rules.for_capital(EXTENDED)}

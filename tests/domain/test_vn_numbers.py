@@ -1,0 +1,89 @@
+from decimal import Decimal
+
+import pytest
+
+from dondoc.domain.vn_numbers import (
+    BILLION,
+    DONG,
+    MILLION,
+    format_money,
+    format_number,
+    parse_amount,
+    parse_number,
+    unit_note,
+    unit_of_header,
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.234.567", Decimal(1234567)),
+    ("1.234,5", Decimal("1234.5")),
+    ("1234,5", Decimal("1234.5")),
+    ("1,234", Decimal("1.234")),  # the Vietnamese decimal comma
+    ("12.500", Decimal(12500)),  # a dot before three digits groups thousands
+    ("1.5", Decimal("1.5")),
+    ("7810657.0", Decimal("7810657.0")),
+    ("1,234,567.5", Decimal("1234567.5")),  # English, when both marks occur
+    ("1 234 567", Decimal(1234567)),
+    ("1\u00a0234", Decimal(1234)),
+    ("-", Decimal(0)), ("–", Decimal(0)),
+    ("", None), ("   ", None), (None, None),
+    ("(1.234)", Decimal(-1234)), ("-2.000", Decimal(-2000)), ("−2.000", Decimal(-2000)),
+    (1500, Decimal(1500)), (1234.5, Decimal("1234.5")),
+])
+def test_parse_number(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("text", ["abc", "1.2.3,4,5", "12 ab", "1..2", True])
+def test_parse_number_rejects(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+@pytest.mark.parametrize(("text", "unit", "expected"), [
+    ("1.234.567", DONG, 1234567),
+    ("1.234,5", MILLION, 1_234_500_000),
+    ("0,0000005", MILLION, 1),  # half a đồng rounds up
+    ("0,0000004", MILLION, 0),
+    ("1,5 tỷ", DONG, 1_500_000_000),  # a unit written with the number wins
+    ("500 tr.đ", DONG, 500_000_000),
+    ("1.234.567 đ", MILLION, 1_234_567),
+    ("2 triệu đồng", None, 2_000_000),
+    ("-", MILLION, 0),
+    ("", MILLION, None),
+    (7810657.0, DONG, 7810657),
+    (12, BILLION, 12_000_000_000),
+])
+def test_parse_amount(text, unit, expected):
+    assert parse_amount(text, unit) == expected
+
+
+def test_parse_amount_without_unit_is_refused():
+    with pytest.raises(ValueError):
+        parse_amount("1.234", None)
+    with pytest.raises(ValueError):
+        parse_amount("3 quả táo", DONG)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Đơn vị: triệu đồng", MILLION), ("Đơn vị tính: đồng", DONG), ("ĐVT: tr.đ", MILLION),
+    ("Đơn vị: Tỷ đồng", BILLION), ("ĐƠN VỊ TÍNH: TRIỆU ĐỒNG", MILLION), ("Báo cáo giải ngân", None),
+])
+def test_unit_note(text, expected):
+    assert unit_note(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Số tiền (đồng)", DONG), ("Kế hoạch vốn (triệu đồng)", MILLION), ("Lũy kế (Tỷ đồng)", BILLION),
+    ("Giải ngân đến ngày 30/9/2020", None), ("Kế hoạch vốn năm 2020 (Tổng số)", None),
+])
+def test_unit_of_header(text, expected):
+    assert unit_of_header(text) == expected
+
+
+def test_format():
+    assert format_number(1234567.5, 1) == "1.234.567,5"
+    assert format_number(-1234) == "-1.234"
+    assert format_money(1_234_500_000) == "1.234,5"
+    assert format_money(1_234_560_000_000, BILLION) == "1.234,56"
