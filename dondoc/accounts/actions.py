@@ -39,14 +39,8 @@ def update_agency(*, actor, agency: Agency, **changes) -> Agency:
     """Change contact data or classification. Renames go through rename_agency (history is kept)."""
     if "name" in changes or "code" in changes:
         raise ValueError("use rename_agency to rename; codes never change")
-    before = audit.snapshot(agency, AGENCY_FIELDS)
-    for key, value in changes.items():
-        setattr(agency, key, value)
-    agency.full_clean()
-    old, new = audit.diff(before, audit.snapshot(agency, AGENCY_FIELDS))
-    if new:
-        agency.save()
-        audit.record(actor=actor, kind="agency.update", target=agency, agency=agency, old=old, new=new)
+    audit.apply_changes(actor=actor, obj=agency, fields=AGENCY_FIELDS, changes=changes, kind="agency.update",
+                        agency=agency)
     return agency
 
 

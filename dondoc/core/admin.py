@@ -40,12 +40,8 @@ class AuditedAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_name", "kind", "agency", "target_repr"]
-    list_filter = ["kind"]
-    search_fields = ["target_repr", "actor_name", "kind"]
-    date_hierarchy = "at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records never edited in place (the audit log, imported data): corrections are new rows."""
 
     def has_add_permission(self, request):
         return False
@@ -55,3 +51,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor_name", "kind", "agency", "target_repr"]
+    list_filter = ["kind"]
+    search_fields = ["target_repr", "actor_name", "kind"]
+    date_hierarchy = "at"

@@ -67,3 +67,18 @@ def record(
         new=jsonable(new) if new is not None else None,
         note=note,
     )
+
+
+def apply_changes(*, actor, obj: models.Model, fields: list[str], changes: dict[str, Any], kind: str,
+                  agency=None) -> bool:
+    """Set ``changes`` on ``obj``, validate, and save and audit only what really changed (old/new of those
+    fields). Returns whether anything changed. Call inside the action's transaction."""
+    before = snapshot(obj, fields)
+    for key, value in changes.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    old, new = diff(before, snapshot(obj, fields))
+    if new:
+        obj.save()
+        record(actor=actor, kind=kind, target=obj, agency=agency, old=old, new=new)
+    return bool(new)

@@ -78,15 +78,8 @@ def create_dossier_type(*, actor, code: str, name: str, days: int, **fields) -> 
 @transaction.atomic
 def update_dossier_type(*, actor, dossier_type: DossierType, **changes) -> DossierType:
     """Change the rule of a type. Dossiers already received keep the rule they were received under."""
-    before = audit.snapshot(dossier_type, TYPE_FIELDS)
-    for key, value in changes.items():
-        setattr(dossier_type, key, value)
-    dossier_type.full_clean()
-    old, new = audit.diff(before, audit.snapshot(dossier_type, TYPE_FIELDS))
-    if new:
-        dossier_type.save()
-        audit.record(actor=actor, kind="dossier_type.update", target=dossier_type, agency=dossier_type.agency,
-                     old=old, new=new)
+    audit.apply_changes(actor=actor, obj=dossier_type, fields=TYPE_FIELDS, changes=changes,
+                        kind="dossier_type.update", agency=dossier_type.agency)
     return dossier_type
 
 

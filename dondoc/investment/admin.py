@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dondoc.core.admin import AuditedAdmin
+from dondoc.core.admin import AuditedAdmin, ReadOnlyAdmin
 
 from .models import ImportBatch, ImportJob, Investor, PlanLine, Project, Rule, RuleSet
 
@@ -33,17 +33,6 @@ class ProjectAdmin(AuditedAdmin):
     raw_id_fields = ["investor"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Imported data is never edited in place: new revisions or correcting entries instead."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanLine)

@@ -110,14 +110,8 @@ def create_category(*, actor, code: str, name: str, answer_days: int, **fields) 
 def update_category(*, actor, category: PetitionCategory, **changes) -> PetitionCategory:
     """Change a category's default time limit. Petitions already routed keep the deadline they were given."""
     _require(actor is None or access.can(actor, "petition.manage_categories"))
-    before = audit.snapshot(category, CATEGORY_FIELDS)
-    for key, value in changes.items():
-        setattr(category, key, value)
-    category.full_clean()
-    old, new = audit.diff(before, audit.snapshot(category, CATEGORY_FIELDS))
-    if new:
-        category.save()
-        audit.record(actor=actor, kind="petition_category.update", target=category, old=old, new=new)
+    audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
+                        kind="petition_category.update")
     return category
 
 
