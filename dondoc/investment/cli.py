@@ -45,3 +45,80 @@ def handle_evaluate(options: dict, stdout, stderr) -> int:
     for f in result.findings:
         _write(stdout, f"- [{f.rule}] {f.explanation}")
     return 0
+
+
+def add_reallocate_arguments(parser) -> None:
+    parser.add_argument("--as-of", dest="as_of", help="forecast as of this date (YYYY-MM-DD; default: today)")
+    parser.add_argument("--year", type=int, help="plan year (default: the year of --as-of)")
+    parser.add_argument("--json", action="store_true", help="print the proposal as JSON")
+    parser.add_argument("--out", help="write the draft Tờ trình (.docx) or its annex table (.xlsx)")
+    parser.add_argument("--save", action="store_true", help="store the proposal for review on the screen")
+
+
+def handle_reallocate(options: dict, stdout, stderr) -> int:
+    from . import reallocation
+
+    try:
+        as_of = clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
+    except ValueError as exc:
+        _write(stderr, f"--as-of: {exc}")
+        return 2
+    out = options.get("out")
+    if out and not out.lower().endswith((".docx", ".xlsx")):
+        _write(stderr, "--out: the file name must end in .docx or .xlsx")
+        return 2
+    analysis = reallocation.analyse(as_of=as_of, year=options.get("year"))
+    if options.get("save"):
+        proposal = reallocation.create_proposal(actor=None, as_of=as_of, year=options.get("year"))
+        _write(stderr, f"proposal #{proposal.pk} saved")
+    if out:
+        data = (reallocation.docx(analysis) if out.lower().endswith(".docx")
+                else reallocation.xlsx(analysis))
+        with open(out, "wb") as f:
+            f.write(data)
+    if options.get("json"):
+        _write(stdout, json.dumps(analysis.as_dict(), ensure_ascii=False))
+        return 0
+    transfers = analysis.result.transfers
+    _write(stdout, f"Đề xuất điều chuyển vốn đến ngày {as_of:%d/%m/%Y}: {len(transfers)} khoản, "
+                   f"{format_money(sum(t.amount for t in transfers))} triệu đồng; "
+                   f"dự kiến giải ngân đến 31/12: {format_money(analysis.objective)} triệu đồng; "
+                   f"không bố trí được: {format_money(analysis.result.unplaced)} triệu đồng")
+    for t in transfers:
+        _write(stdout, f"- {t.source_code} → {t.target_code} {reallocation.SOURCE_LABELS.get(t.source, t.source)}/"
+                       f"{t.budget_level}/{t.year}: "
+                       f"{format_money(t.amount)} triệu đồng")
+    return 0
+
+
+def add_emulation_arguments(parser) -> None:
+    parser.add_argument("--as-of", dest="as_of", help="the date (YYYY-MM-DD; default: today)")
+    parser.add_argument("--year", type=int, help="plan year (default: the year of --as-of)")
+    parser.add_argument("--json", action="store_true", help="print the lists as JSON")
+    parser.add_argument("--out", help="write both lists to an .xlsx file")
+
+
+def handle_emulation(options: dict, stdout, stderr) -> int:
+    from . import emulation
+
+    try:
+        as_of = clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
+    except ValueError as exc:
+        _write(stderr, f"--as-of: {exc}")
+        return 2
+    out = options.get("out")
+    if out and not out.lower().endswith(".xlsx"):
+        _write(stderr, "--out: the file name must end in .xlsx")
+        return 2
+    lists = emulation.build(as_of=as_of, year=options.get("year"))
+    if out:
+        with open(out, "wb") as f:
+            f.write(emulation.xlsx(lists))
+    if options.get("json"):
+        _write(stdout, json.dumps(emulation.as_dict(lists), ensure_ascii=False))
+        return 0
+    _write(stdout, f"Đến ngày {as_of:%d/%m/%Y}: {len(lists.not_eligible)} không đủ điều kiện "
+                   f"“hoàn thành tốt nhiệm vụ”, {len(lists.criticism)} bị phê bình")
+    for e in lists.not_eligible:
+        _write(stdout, f"- {e.name} ({e.agency or '—'}): {rules_mod.pct_vi(e.rate)}")
+    return 0

@@ -84,7 +84,7 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
     if ruleset:
         lines.append(f"investment rules {YEAR}: {ruleset.rules.count()} (from program {ruleset.program})")
     if ImportBatch.objects.filter(kind=ImportBatch.Kind.DEMO).exists():
-        return lines + ["investment demo: already loaded"]
+        return lines + _declare_needs(actor) + ["investment demo: already loaded"]
     rng = random.Random(SEED)
     agencies = {a.code: a for a in Agency.objects.all()}
     batch = ImportBatch.objects.create(kind=ImportBatch.Kind.DEMO, file_name=DEMO_FILE, file_hash="demo",
@@ -170,4 +170,27 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
                       "commitments": len(commitments), "payments": len(rows), "synthetic": True})
     lines.append(f"investment demo (synthetic): {len(investors)} investors, {len(projects)} projects, "
                  f"{len(plan_lines)} plan lines, {len(rows)} payments")
-    return lines
+    return lines + _declare_needs(actor)
+
+
+def _declare_needs(actor) -> list[str]:
+    """Issue 7: about one project in ten of the investors that disburse well declares an additional need
+    ("nhu cầu bổ sung vốn", 20–60% of its plan, in whole millions) so that the demo proposes transfers. Once."""
+    if Project.objects.filter(additional_need__gt=0).exists() or not ImportBatch.objects.filter(
+            kind=ImportBatch.Kind.DEMO, file_hash="demo").exists():
+        return []
+    rng = random.Random(SEED + 7)
+    plans: dict[int, int] = {}
+    for pid, amount in PlanLine.objects.filter(year=YEAR, origin_year=YEAR, assigner=Assigner.TINH).values_list(
+            "project_id", "amount"):
+        plans[pid] = plans.get(pid, 0) + amount
+    chosen = []
+    for project in Project.objects.select_related("investor").order_by("code"):
+        if project.investor.name in SLOW or project.pk not in plans or rng.random() >= 0.1:
+            continue
+        project.additional_need = plans[project.pk] * rng.randint(20, 60) // 100 // 1_000_000 * 1_000_000
+        chosen.append(project)
+    Project.objects.bulk_update(chosen, ["additional_need"])
+    audit.record(actor=actor, kind="investment.demo_needs", target=None,
+                 new={"projects": len(chosen), "total": sum(p.additional_need for p in chosen), "synthetic": True})
+    return [f"investment demo (synthetic): {len(chosen)} projects declare an additional need"]

@@ -68,6 +68,7 @@ class Project(models.Model):
     district = models.CharField(_("district"), max_length=100, blank=True)
     total_investment = models.BigIntegerField(_("total investment (đồng)"), null=True, blank=True)
     leader = models.CharField(_("responsible leader"), max_length=255, blank=True)
+    additional_need = models.BigIntegerField(_("declared additional need (đồng)"), default=0)  # nhu cầu bổ sung vốn
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -313,3 +314,65 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.PREVIEW, self.State.DONE, self.State.REJECTED, self.State.FAILED)
+
+
+class Proposal(models.Model):
+    """A reallocation proposal (issue 7): computed as of a date, adjusted by the DPI, approved by a leader.
+
+    Approval writes revised plan lines (never editing old ones); reversing is a further revision (``reversed_by``).
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        REVERSED = "reversed", _("reversed")
+
+    year = models.PositiveSmallIntegerField(_("plan year"))
+    as_of = models.DateField(_("as of"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    objective = models.BigIntegerField(_("expected disbursement by year end (đồng)"), default=0)
+    unplaced = models.BigIntegerField(_("unplaced (đồng)"), default=0)
+    decision = models.CharField(_("decision"), max_length=255, blank=True)
+    decided_on = models.DateField(_("decision date"), null=True, blank=True)
+    reversal_decision = models.CharField(_("reversal decision"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reallocation proposal")
+        verbose_name_plural = _("reallocation proposals")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.as_of:%d/%m/%Y} ({self.state})"
+
+
+class ProposedTransfer(models.Model):
+    """One transfer of a proposal: capital of one key (source, budget level, year of origin) from a donor project
+    to a receiver project. ``amount`` is what the DPI keeps (0 = removed); ``proposed`` what the solver said."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="transfers")
+    donor = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    receiver = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("funding source"), max_length=8, choices=Source.choices)
+    budget_level = models.CharField(_("budget level"), max_length=10, choices=BudgetLevel.choices, blank=True)
+    origin_year = models.PositiveSmallIntegerField(_("year of origin"))
+    proposed = models.BigIntegerField(_("proposed (đồng)"))
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    donor_limit = models.BigIntegerField(default=0)  # what the donor's line may give (forecast unused)
+    receiver_limit = models.BigIntegerField(default=0)  # what the receiver may take (need, remaining investment)
+    why = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["proposal", "source", "budget_level", "origin_year", "donor__code", "receiver__code", "id"]
+        verbose_name = _("proposed transfer")
+        verbose_name_plural = _("proposed transfers")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="transfer_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.donor_id} → {self.receiver_id} {self.amount}"

@@ -11,7 +11,8 @@ from dondoc.accounts import access
 
 from .models import Investor, Project
 
-ADMIN_ONLY = {"investment.import", "investment.manage"}
+ADMIN_ONLY = {"investment.import", "investment.manage", "investment.reallocate"}
+LEADER_ONLY = {"investment.approve"}  # the PPC decides reallocations, not the DPI that proposes them
 MEMBER_OWN = {"investment.commit"}
 READ = {"investment.view"}
 
@@ -27,6 +28,8 @@ def _agency_id(obj) -> int | None:
 def can(user, action: str, obj=None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
+    if action in LEADER_ONLY:
+        return access.is_leader(user)
     if access.is_province_admin(user):
         return True
     if action in ADMIN_ONLY:

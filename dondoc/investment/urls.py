@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_reallocation
 
 app_name = "investment"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_job, name="job"),
     path("import/<int:pk>/confirm/", views.import_confirm, name="confirm"),
+    path("reallocation/", views_reallocation.proposal_list, name="reallocation"),
+    path("reallocation/<int:pk>/", views_reallocation.proposal_detail, name="proposal"),
+    path("projects/<str:code>/need/", views_reallocation.project_need, name="need"),
+    path("emulation/", views_reallocation.emulation_lists, name="emulation"),
 ]

@@ -1,4 +1,4 @@
-"""dondoc investment <sub-command> — evaluate (issue 7 adds reallocate).
+"""dondoc investment <sub-command> — evaluate, reallocate.
 
 Each sub-command is a pair of functions in SUBCOMMANDS: ``add_arguments(parser)`` and
 ``handle(options, stdout, stderr) -> int`` (0 done, 1 input rejected, 2 wrong usage).
@@ -10,6 +10,10 @@ from django.utils.module_loading import import_string
 SUBCOMMANDS = {
     "evaluate": ("dondoc.investment.cli.add_evaluate_arguments", "dondoc.investment.cli.handle_evaluate",
                  "rates, milestones, cut list and commitments as of a date"),
+    "reallocate": ("dondoc.investment.cli.add_reallocate_arguments", "dondoc.investment.cli.handle_reallocate",
+                   "proposed transfers of capital that will not be disbursed (forecast as of a date)"),
+    "emulation": ("dondoc.investment.cli.add_emulation_arguments", "dondoc.investment.cli.handle_emulation",
+                  "investors not eligible for a good-performance rating, and the criticism list"),
 }
 
 

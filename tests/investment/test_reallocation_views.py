@@ -1,0 +1,106 @@
+"""Persona matrix for the reallocation review screens (issue 7)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from dondoc.investment import reallocation
+from dondoc.investment.models import PlanLine, Proposal
+
+from .conftest import MILLION, D
+from .test_reallocation import small  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+NAMES = ("admin", "leader", "officer", "head", "other", "anonymous")
+
+
+@pytest.fixture
+def proposal(small, personas):  # noqa: F811
+    return reallocation.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
+
+
+def test_list_and_detail_per_persona(proposal, client_for, small):  # noqa: F811
+    url_list, url = reverse("investment:reallocation"), reverse("investment:proposal", args=[proposal.pk])
+    for name in NAMES:
+        c = client_for(name)
+        r = c.get(url_list)
+        if name == "anonymous":
+            assert r.status_code == 302
+            assert c.get(url).status_code == 302
+            continue
+        assert r.status_code == 200 and url in r.content.decode()
+        assert c.get(url).status_code == 200
+    # Only KBNN's projects touched: STC's officer and head no longer see it (404), KBNN's officer does.
+    proposal.transfers.update(receiver=small["p3"], donor=small["p3"])
+    for name, status in (("officer", 404), ("head", 404), ("other", 200), ("leader", 200), ("admin", 200)):
+        assert client_for(name).get(url).status_code == status, name
+    assert url not in client_for("officer").get(url_list).content.decode()
+
+
+def test_only_dpi_prepares_and_adjusts(small, client_for):  # noqa: F811
+    url = reverse("investment:reallocation")
+    for name in ("leader", "officer", "head", "other"):
+        assert client_for(name).post(url, {"as_of": "30/09/2020"}).status_code == 403
+    assert not Proposal.objects.exists()
+    r = client_for("admin").post(url, {"as_of": "30/09/2020"})
+    p = Proposal.objects.get()
+    assert r.status_code == 302 and r["Location"].endswith(f"/reallocation/{p.pk}/")
+    t = p.transfers.get()
+    detail = reverse("investment:proposal", args=[p.pk])
+    assert client_for("leader").post(detail, {"action": "adjust", "transfer": t.pk, "amount": "100"}).status_code == 403
+    client_for("admin").post(detail, {"action": "adjust", "transfer": t.pk, "amount": "120"})
+    t.refresh_from_db()
+    assert t.amount == 120 * MILLION
+    client_for("admin").post(detail, {"action": "adjust", "transfer": t.pk, "amount": "999"})  # over the need
+    t.refresh_from_db()
+    assert t.amount == 120 * MILLION
+
+
+def test_only_leaders_approve(proposal, client_for, small):  # noqa: F811
+    url = reverse("investment:proposal", args=[proposal.pk])
+    data = {"action": "approve", "decision": "2345/QĐ-UBND", "decided_on": "15/10/2020"}
+    for name in ("admin", "officer", "head", "other"):
+        assert client_for(name).post(url, data).status_code == 403, name
+    assert not PlanLine.objects.filter(kind="revised").exists()
+    assert client_for("leader").post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.state == "approved" and proposal.decision == "2345/QĐ-UBND"
+    assert set(PlanLine.objects.filter(kind="revised").values_list("project__code", "amount")) == {
+        ("7810657", 1_300 * MILLION), ("7900001", 1_700 * MILLION)}
+
+
+def test_downloads_use_the_kept_amounts(proposal, client_for):
+    import io
+
+    import docx
+    from openpyxl import load_workbook
+
+    t = proposal.transfers.get()
+    reallocation.adjust_transfer(actor=None, transfer=t, amount=200 * MILLION)
+    url = reverse("investment:proposal", args=[proposal.pk])
+    r = client_for("leader").get(url + "?format=xlsx")
+    assert r.status_code == 200
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows()]
+    assert next(row for row in rows if "Tổng cộng" in row)[8] == 200
+    r = client_for("other").get(url + "?format=docx")
+    document = docx.Document(io.BytesIO(r.content))
+    text = "\n".join(c.text for tb in document.tables for row in tb.rows for c in row.cells)
+    assert "200,0" in text and "7900001" in text
+    assert client_for("anonymous").get(url + "?format=docx").status_code == 302
+
+
+def test_declare_need_per_persona(register, client_for):
+    from dondoc.core.models import AuditEvent
+    from dondoc.investment.models import Project
+
+    url = reverse("investment:need", args=["7810657"])  # STC's project
+    for name, status in (("admin", 200), ("officer", 200), ("head", 200), ("leader", 403), ("other", 404),
+                         ("anonymous", 302)):
+        assert client_for(name).get(url).status_code == status, name
+    assert client_for("leader").post(url, {"need": "100"}).status_code == 403
+    assert client_for("officer").post(url, {"need": "250,5"}).status_code == 302  # not whole millions: refused
+    assert Project.objects.get(code="7810657").additional_need == 0
+    client_for("officer").post(url, {"need": "1.250"})
+    assert Project.objects.get(code="7810657").additional_need == 1_250 * MILLION
+    assert AuditEvent.objects.filter(kind="investment.additional_need").count() == 1
