@@ -24,11 +24,18 @@ def add_evaluate_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print the evaluation as JSON")
 
 
-def handle_evaluate(options: dict, stdout, stderr) -> int:
+def _as_of(options: dict, stderr):
+    """--as-of, or the product's today; None (after saying why) when it is not a date."""
     try:
-        as_of = clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
+        return clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
     except ValueError as exc:
         _write(stderr, f"--as-of: {exc}")
+        return None
+
+
+def handle_evaluate(options: dict, stdout, stderr) -> int:
+    as_of = _as_of(options, stderr)
+    if as_of is None:
         return 2
     result = queries.evaluate(year=options.get("year") or as_of.year, as_of=as_of,
                               denominator=options.get("denominator"))
@@ -58,10 +65,8 @@ def add_reallocate_arguments(parser) -> None:
 def handle_reallocate(options: dict, stdout, stderr) -> int:
     from . import reallocation
 
-    try:
-        as_of = clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
-    except ValueError as exc:
-        _write(stderr, f"--as-of: {exc}")
+    as_of = _as_of(options, stderr)
+    if as_of is None:
         return 2
     out = options.get("out")
     if out and not out.lower().endswith((".docx", ".xlsx")):
@@ -101,10 +106,8 @@ def add_emulation_arguments(parser) -> None:
 def handle_emulation(options: dict, stdout, stderr) -> int:
     from . import emulation
 
-    try:
-        as_of = clock.parse_date(options["as_of"]) if options.get("as_of") else clock.today()
-    except ValueError as exc:
-        _write(stderr, f"--as-of: {exc}")
+    as_of = _as_of(options, stderr)
+    if as_of is None:
         return 2
     out = options.get("out")
     if out and not out.lower().endswith(".xlsx"):
