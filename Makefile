@@ -54,3 +54,6 @@ messages: venv
 
 bench: venv
 	$(BIN)/python scripts/bench_parser.py
+	$(BIN)/python scripts/bench_report.py
+	$(BIN)/python scripts/bench_reallocate.py
+	$(BIN)/python scripts/bench_import.py --rows 200000
