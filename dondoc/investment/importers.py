@@ -66,6 +66,8 @@ class Outcome:
     preview: list[dict] = field(default_factory=list)
     batch_id: int | None = None
     file_hash: str = ""
+    rejected_rows: set = field(default_factory=set)  # data rows with an error
+    counted_rows: set = field(default_factory=set)  # rows counted in ``rows`` whose checks go on afterwards
 
     @property
     def ok(self) -> bool:
@@ -73,6 +75,8 @@ class Outcome:
 
     def error(self, row: int | None, column: str, message: str) -> None:
         self.error_count += 1
+        if row is not None:
+            self.rejected_rows.add(row)
         if len(self.errors) < MAX_ERRORS:
             self.errors.append({"row": row, "column": column, "message": message})
 
@@ -82,7 +86,9 @@ class Outcome:
 
     def as_dict(self) -> dict:
         """The --json contract."""
-        return {"rows": self.rows, "projects": len(self.projects), "created": self.created,
+        # rows: every data row read, the rejected ones included (each once)
+        rows = self.rows + len(self.rejected_rows - self.counted_rows)
+        return {"rows": rows, "projects": len(self.projects), "created": self.created,
                 "unchanged": self.unchanged, "warnings": self.warnings, "total_amount": str(self.total_amount),
                 "errors": self.errors}
 
@@ -535,6 +541,8 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             if not parts:
                 continue
             n_rows += 1
+            if number in out.rejected_rows:  # counted here and rejected: count it once
+                out.counted_rows.add(number)
             pids.add(pid)
             for amount, extended, source, tag in parts:
                 total += amount
@@ -586,6 +594,7 @@ def _cumulative(out: Outcome, table: Table, layout: Layout, rows: Iterator, cols
         if parts is None:
             continue
         out.rows += 1
+        out.counted_rows.add(number)
         out.projects.add(pid)
         changed = False
         stated: dict[tuple, int] = defaultdict(int)
@@ -773,6 +782,7 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                 if lines is None:
                     continue
                 out.rows += 1
+                out.counted_rows.add(number)
                 row_changed = False
                 project = projects.get(code)
                 investor_name = " ".join(_text(cells, f.get("investor")).split())

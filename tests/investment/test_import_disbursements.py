@@ -230,3 +230,15 @@ def test_codes_written_as_numbers_in_a_csv(register, tmp_path):
     path = write_csv(tmp_path / "kb.csv", [["Mã dự án", "Ngày", "Số tiền (đồng)"], ["7810657.0", "15/03/2020", "10"]])
     code, out, _ = run("disbursements", path)
     assert code == 0 and register["p1"].disbursements.get().amount == 10
+
+
+def test_rows_counts_every_data_row_read_rejected_ones_included(register, tmp_path):
+    path = tmp_path / "payments.csv"
+    path.write_text("Mã dự án;Ngày;Số tiền (đồng);Số chứng từ\n"
+                    "7810657;01/09/2020;1.000.000;CT-1\n"
+                    "9999999;01/09/2020;2.000.000;CT-2\n"
+                    "7810658;hôm qua;3.000.000;CT-3\n", encoding="utf-8")
+    out = importers.import_disbursements(path=path).as_dict()
+    assert out["rows"] == 3 and out["created"] == 0  # one good row, two rejected: nothing written
+    assert [e["row"] for e in out["errors"]] == [3, 4]
+    assert not Disbursement.objects.exists()
