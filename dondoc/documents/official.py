@@ -210,7 +210,8 @@ def build_docx(d: OfficialDocument) -> bytes:
     for text in d.opening:
         _body_para(doc, text)
     for i, s in enumerate(d.sections):
-        _section(doc, s, ROMAN[i] if i < len(ROMAN) else str(i + 1))
+        top = Section(s.title.upper(), s.paragraphs, s.tables, s.children, s.tables_first)  # Roman headings upper
+        _section(doc, top, ROMAN[i] if i < len(ROMAN) else str(i + 1))
     _closing(doc, d)
     out = io.BytesIO()
     doc.save(out)

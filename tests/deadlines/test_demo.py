@@ -29,3 +29,18 @@ def test_demo_through_the_year(reference):
     demo.load(as_of=dt.date(2020, 12, 31))
     assert Dossier.objects.filter(received_on__month=12).exists()
     assert Dossier.objects.filter(received_on__year=2021).count() == 0
+
+
+def test_the_monthly_report_gets_a_time_limit_section(reference):
+    import datetime as dt
+
+    from dondoc.deadlines import demo, report
+
+    demo.load(as_of=dt.date(2020, 10, 5))
+    sec = report.section(start=dt.date(2020, 9, 1), end=dt.date(2020, 9, 30), as_of=dt.date(2020, 10, 5))
+    done = sum(int(r[2]) for r in sec.tables[0].rows)
+    on_time = sum(int(r[3]) for r in sec.tables[0].rows)
+    assert f"đã giải quyết {done} hồ sơ" in sec.paragraphs[0] and f"trong đó {on_time} hồ sơ đúng thời hạn" in \
+        sec.paragraphs[0]
+    assert done > 0 and on_time <= done
+    assert report.section(start=dt.date(2019, 1, 1), end=dt.date(2019, 1, 31), as_of=dt.date(2019, 2, 1)) is None

@@ -1,0 +1,59 @@
+"""The time-limit part of the DPI's monthly report (seed 2.1.h appraisal, 2.2 Treasury payment)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from dondoc.documents.model import Section, Table
+from dondoc.documents.spreadsheet import Sheet
+
+from . import sla
+from .models import Dossier
+from .queries import evaluate
+
+
+def _pct(rate: sla.Rate) -> str:
+    return "—" if rate.percent is None else f"{rate.percent}".replace(".", ",") + "%"
+
+
+def _figures(start: dt.date, end: dt.date, as_of: dt.date):
+    rows = evaluate(Dossier.objects.select_related("type", "agency").prefetch_related("pauses"), as_of)
+    per: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])  # (type, agency) -> on time, completed, overdue
+    for r in rows:
+        key = (r.dossier.type.name, r.dossier.agency.name)
+        done = r.clock.completed_on
+        if r.state in sla.COMPLETED and done and start <= done <= end:
+            per[key][0] += r.state == sla.ON_TIME
+            per[key][1] += 1
+        elif r.state == sla.OVERDUE:
+            per[key][2] += 1
+    return per
+
+
+def section(*, start: dt.date, end: dt.date, as_of: dt.date) -> Section | None:
+    per = _figures(start, end, as_of)
+    if not per:
+        return None
+    rows, on_time, completed, overdue = [], 0, 0, 0
+    for (type_name, agency), (ok, done, late_open) in sorted(per.items()):
+        rows.append([type_name, agency, str(done), str(ok), _pct(sla.Rate(ok, done)), str(late_open)])
+        on_time, completed, overdue = on_time + ok, completed + done, overdue + late_open
+    total = sla.Rate(on_time, completed)
+    paras = [f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}, các cơ quan đã giải quyết {completed} hồ sơ thẩm "
+             f"định, thanh toán, trong đó {on_time} hồ sơ đúng thời hạn (tỷ lệ {_pct(total)}); đến ngày "
+             f"{as_of:%d/%m/%Y} còn {overdue} hồ sơ quá hạn chưa giải quyết."]
+    table = Table(["Loại hồ sơ", "Cơ quan", "Đã giải quyết", "Đúng hạn", "Tỷ lệ", "Quá hạn đang giải quyết"], rows,
+                  widths_cm=[3.2, 5.0, 2.0, 1.8, 1.8, 2.2], numeric={2, 3, 4, 5})
+    return Section("THỰC HIỆN THỜI HẠN THẨM ĐỊNH, THANH TOÁN", paras, [table])
+
+
+def annex(*, start: dt.date, end: dt.date, as_of: dt.date) -> list[Sheet]:
+    per = _figures(start, end, as_of)
+    if not per:
+        return []
+    rows = [[t, a, done, ok, float(sla.Rate(ok, done).percent) if done else None, late]
+            for (t, a), (ok, done, late) in sorted(per.items())]
+    return [Sheet("Thời hạn hồ sơ", ["Loại hồ sơ", "Cơ quan", "Đã giải quyết", "Đúng hạn", "Tỷ lệ %",
+                                     "Quá hạn đang giải quyết"], rows,
+                  heading=f"Giải quyết hồ sơ từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}", widths={0: 28, 1: 40})]
