@@ -29,6 +29,14 @@ def now() -> dt.datetime:
     return current
 
 
+def optional_date(value: str | None) -> dt.date | None:
+    """``parse_date`` for filters: None when the value is empty or not a date (the screen says so)."""
+    try:
+        return parse_date(value) if value else None
+    except ValueError:
+        return None
+
+
 def parse_date(value: str) -> dt.date:
     """Parse YYYY-MM-DD or dd/mm/yyyy; raise ValueError with a clear message."""
     value = value.strip()

@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -39,15 +38,6 @@ def home(request):
     })
 
 
-def _parse_day(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return clock.parse_date(value)
-    except ValueError:
-        return None
-
-
 @login_required
 def audit_list(request):
     if not access.can(request.user, "audit.view"):
@@ -62,7 +52,7 @@ def audit_list(request):
         events = events.filter(actor_name=f["actor"])
     if f["q"]:
         events = events.filter(target_repr__icontains=f["q"])
-    since, until = _parse_day(f["since"]), _parse_day(f["until"])
+    since, until = clock.optional_date(f["since"]), clock.optional_date(f["until"])
     if since:
         events = events.filter(at__date__gte=since)
     if until:

@@ -156,11 +156,11 @@ class _Numbering:
                 if num_pr is not None:
                     self.styles[style.get(qn("w:styleId"))] = self._ids(num_pr)
         except (KeyError, NotImplementedError, AttributeError):
-            pass
+            pass  # no list styles (python-docx raises these for a missing part): paragraphs' own numbering only
         try:
             root = document.part.numbering_part.element
         except (KeyError, NotImplementedError, AttributeError):
-            return
+            return  # a document without automatic numbering: items carry their numbers in the text
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for an in root.findall(qn("w:abstractNum")):
             levels = {}

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from dondoc.accounts import access
+from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain import similarity
 from dondoc.domain.text import search_key
 
@@ -18,8 +19,6 @@ from .models import OPEN, Attachment, Petition, State
 
 
 def work_calendar():
-    from dondoc.deadlines.calendar import get_calendar
-
     return get_calendar()
 
 

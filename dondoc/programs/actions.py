@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from dondoc.accounts import access
 from dondoc.accounts.models import Agency, AgencyGroup
 from dondoc.core import audit, clock
+from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain.task_deadlines import task_deadline
 
 from .models import (
@@ -28,12 +29,6 @@ from .models import (
     Task,
     TaskUpdate,
 )
-
-
-def _calendar():
-    from dondoc.deadlines.calendar import get_calendar
-
-    return get_calendar()
 
 
 def content_hash(parsed: dict) -> str:
@@ -108,7 +103,7 @@ def load_program(*, actor, parsed: dict, source_name: str = "", note: str = "") 
                                             source_name=source_name, parsed=parsed, note=note,
                                             created_by=actor if getattr(actor, "is_authenticated", False) else None)
     result = LoadResult(program, version, created=True)
-    calendar = _calendar()
+    calendar = get_calendar()
     for position, row in enumerate(parsed["tasks"], start=1):
         eff = task_deadline(row.get("due", []), row.get("targets", []), calendar, program.before_reading)
         task = Task.objects.create(
@@ -288,7 +283,7 @@ def set_before_reading(*, actor, program: ActionProgram, reading: str) -> int:
     old = program.before_reading
     program.before_reading = reading
     program.save(update_fields=["before_reading"])
-    calendar, moved = _calendar(), 0
+    calendar, moved = get_calendar(), 0
     for task in Task.objects.filter(version__program=program):
         eff = task_deadline(task.due, task.targets, calendar, reading)
         new_date = eff.date if eff else None

@@ -18,14 +18,6 @@ from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
 from .models import ActionProgram, ExtensionState, ProgramImport
 from .services import ParseError, parse_upload
 
-
-def _date(value: str) -> dt.date | None:
-    try:
-        return clock.parse_date(value) if value else None
-    except ValueError:
-        return None
-
-
 # Programs --------------------------------------------------------------------------------------------------
 
 
@@ -88,7 +80,7 @@ def _review_rows(draft: ProgramImport, data) -> tuple[list[dict], dict[int, list
             value = data.get(f"due-{i}-{j}", dt.date.fromisoformat(d["date"]).strftime("%d/%m/%Y"))
             if value.strip() == "":
                 continue  # the reviewer removed a deadline that is not one
-            day = _date(value)
+            day = clock.optional_date(value)
             if day is None:
                 problems.append(_("Deadline \"%(value)s\" is not a date (dd/mm/yyyy).") % {"value": value})
                 day = dt.date.fromisoformat(d["date"])
@@ -145,7 +137,7 @@ def task_list(request):
     f = {k: request.GET.get(k, "").strip() for k in ("agency", "section", "status", "due_from", "due_to", "q", "program")}
     rows = queries.task_rows(
         request.user, today, agency=f["agency"], section=f["section"], status=f["status"],
-        due_from=_date(f["due_from"]), due_to=_date(f["due_to"]), q=f["q"],
+        due_from=clock.optional_date(f["due_from"]), due_to=clock.optional_date(f["due_to"]), q=f["q"],
         program=int(f["program"]) if f["program"].isdigit() else None,
     )
     agencies = access.scope(request.user, Agency.objects.filter(assignments__isnull=False).distinct()).order_by("code")
@@ -153,7 +145,7 @@ def task_list(request):
         "rows": rows, "filters": f, "today": today, "agencies": agencies, "buckets": task_status.BUCKETS,
         "counts": queries.status_counts(rows),
         "sections": sorted({r.task.section for r in rows}, key=lambda s: [int(p) if p.isdigit() else 0 for p in s.split(".")]),
-        "bad_dates": (f["due_from"] and not _date(f["due_from"])) or (f["due_to"] and not _date(f["due_to"])),
+        "bad_dates": (f["due_from"] and not clock.optional_date(f["due_from"])) or (f["due_to"] and not clock.optional_date(f["due_to"])),
     })
 
 

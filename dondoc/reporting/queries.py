@@ -9,18 +9,13 @@ from django.http import Http404
 
 from dondoc.accounts import access
 from dondoc.accounts.models import Agency
+from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.text import sort_key
 from dondoc.programs.models import ActionProgram, Assignment
 from dondoc.programs.queries import current_versions
 
 from .models import Obligation, Report, ReportState
-
-
-def _calendar():
-    from dondoc.deadlines.calendar import get_calendar
-
-    return get_calendar()
 
 
 def obligation_for(program_number: str, every: str = "month") -> Obligation:
@@ -38,7 +33,7 @@ def default_obligation() -> Obligation | None:
 def due(obligation: Obligation, period: dt.date):
     """The Deadline (date + rule) of a period, from the working calendar."""
     year, month = rc.due_month(obligation.every, period)
-    return _calendar().monthly_due(year, month, obligation.due_day, obligation.reading, obligation.roll)
+    return get_calendar().monthly_due(year, month, obligation.due_day, obligation.reading, obligation.roll)
 
 
 def due_rule(obligation: Obligation) -> str:

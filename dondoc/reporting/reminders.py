@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Role
+from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.outbox.actions import enqueue
 
@@ -48,7 +49,7 @@ def queue(*, as_of: dt.date, actor=None) -> Counter:
     for obligation in Obligation.objects.select_related("program", "to_agency"):
         for period in queries.periods(obligation, as_of + dt.timedelta(days=31)):
             deadline = queries.due(obligation, period)
-            schedule = rc.reminder_schedule(deadline.due, queries._calendar(), obligation.remind_before or (),
+            schedule = rc.reminder_schedule(deadline.due, get_calendar(), obligation.remind_before or (),
                                             obligation.remind_after, obligation.escalate_after)
             if not schedule or not (schedule[0].on <= as_of <= schedule[-1].on):
                 continue
