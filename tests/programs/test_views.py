@@ -135,3 +135,9 @@ def test_home_panel_counts_tasks_by_status(client_for, seed, settings):
     page = client_for("admin").get("/").text
     assert 'id="panel-tasks"' in page
     assert "Nhiệm vụ" in page
+
+
+@pytest.mark.parametrize(("persona", "status"), [("officer", 404), ("other", 404), ("leader", 404)])
+def test_outsiders_cannot_reopen_or_give_opinions(client_for, stc_task, persona, status):
+    a = stc_task.assignments.get(agency__code="STC")
+    assert client_for(persona).post(f"/tasks/assignments/{a.pk}/reopen/", {"reason": "x"}).status_code == status

@@ -95,3 +95,10 @@ def test_home_panel_shows_this_period(client_for, obligation, at):
     at("2020-09-28")
     page = client_for("admin").get("/").text
     assert 'id="panel-reports"' in page
+
+
+@pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 200), ("officer", 200), ("head", 200),
+                                                 ("other", 404), ("anonymous", 302)])
+def test_submitted_version_page(client_for, stc_report, personas, persona, status):
+    actions.submit(actor=personas.head, report=stc_report)
+    assert client_for(persona).get(f"/reports/{stc_report.pk}/v/1/").status_code == status
