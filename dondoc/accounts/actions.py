@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import audit
 
-from . import access
+from . import roles
 from .models import Agency, AgencyGroup, AgencyName, Membership, Organisation
 
 AGENCY_FIELDS = ["code", "name", "aliases", "kind", "parent", "email", "valid_from", "valid_to", "successor"]
@@ -97,7 +97,7 @@ def add_membership(*, actor, user, agency: Agency, role: str) -> Membership:
     if created:
         audit.record(actor=actor, kind="membership.add", target=membership, agency=agency,
                      new={"user": user.get_username(), "agency": agency.code, "role": role})
-        access.forget(user)
+        roles.forget(user)
     return membership
 
 
@@ -106,7 +106,7 @@ def remove_membership(*, actor, membership: Membership) -> None:
     data = {"user": membership.user.get_username(), "agency": membership.agency.code, "role": membership.role}
     audit.record(actor=actor, kind="membership.remove", target=membership, agency=membership.agency, old=data)
     membership.delete()
-    access.forget(membership.user)
+    roles.forget(membership.user)
 
 
 @transaction.atomic

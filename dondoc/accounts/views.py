@@ -7,10 +7,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dondoc import access
 from dondoc.core import audit, clock
 from dondoc.domain.text import search_key, sort_key
 
-from . import access, actions
+from . import actions
 from .forms import AgencyContactForm, OrganisationForm
 from .models import Agency, AgencyKind, Organisation
 

@@ -1,7 +1,7 @@
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from dondoc.accounts import access
+from dondoc import access
 
 from . import clock
 

@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup, Organisation
 
 from . import clock, panels

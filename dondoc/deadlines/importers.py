@@ -62,8 +62,12 @@ def _find_type(index: dict, value: str) -> DossierType | None:
     return next(iter(hits.values())) if len(hits) == 1 else None
 
 
-def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, user=None) -> Report:
-    """Import dossiers from a file's bytes. ``user`` (web upload) limits rows to the agencies they may enter."""
+def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, user=None,
+                 everything: bool = False) -> Report:
+    """Import dossiers from a file's bytes: rows of the agencies ``user`` (web upload) may enter, or of every agency
+    with ``everything=True`` (the command line)."""
+    if user is None and not everything:
+        raise TypeError("run_dossiers() needs a user, or everything=True for the whole province")
     report = Report(kind="dossiers", dry_run=dry_run)
     try:
         rows = read_rows(name, data)
@@ -78,7 +82,7 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
     registry = registry_from_db()
     agencies = {a.code: a for a in Agency.objects.all()}
     types = _type_index()
-    allowed = None if user is None else set(queries.entry_agencies(user).values_list("pk", flat=True))
+    allowed = None if everything else set(queries.entry_agencies(user).values_list("pk", flat=True))
     years = calendar.YEARS
     parsed: list[tuple[int, dict]] = []
     seen: dict[tuple, int] = {}
@@ -186,7 +190,7 @@ def _apply(parsed: list[tuple[int, dict]], report: Report, actor) -> None:
 
 def run_file(path: str | Path, *, dry_run: bool = False, actor=None) -> Report:
     p = Path(path)
-    return run_dossiers(name=p.name, data=p.read_bytes(), dry_run=dry_run, actor=actor)
+    return run_dossiers(name=p.name, data=p.read_bytes(), dry_run=dry_run, actor=actor, everything=True)
 
 
 def text_lines(report: Report) -> list[str]:
@@ -217,7 +221,8 @@ def handle_dossiers(options: dict, stdout, stderr) -> int:
     if not path.is_file():
         stderr.write(f"no such file: {path}\n")
         return 2
-    report = run_dossiers(name=path.name, data=path.read_bytes(), dry_run=options["dry_run"], actor=None)
+    report = run_dossiers(name=path.name, data=path.read_bytes(), dry_run=options["dry_run"], actor=None,
+                          everything=True)
     if options["json"]:
         stdout.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
     else:

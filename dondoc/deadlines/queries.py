@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 
 from . import calendar, sla
@@ -15,24 +15,9 @@ from .labels import STATE_LABELS
 from .models import Dossier, DossierType
 
 
-def can_edit(user, agency: Agency | int | None) -> bool:
-    """Enter and move dossiers of ``agency``: province admins, and heads/officers of that agency (the
-    leader reads only). Policy kept next to access.py's table until it gains a "dossier.edit" entry."""
-    if access.is_province_admin(user):
-        return True
-    agency_id = agency.pk if isinstance(agency, Agency) else agency
-    return agency_id is not None and agency_id in access.agency_ids(user)
-
-
-def can_manage_calendar(user) -> bool:
-    return access.is_province_admin(user)
-
-
 def entry_agencies(user):
-    """Agencies ``user`` may enter dossiers for."""
-    if access.is_province_admin(user):
-        return Agency.objects.all()
-    return Agency.objects.filter(pk__in=access.agency_ids(user))
+    """Agencies ``user`` may enter dossiers for (the leader reads only)."""
+    return access.agencies_for(user, "dossier.edit")
 
 
 def dossiers_for(user):

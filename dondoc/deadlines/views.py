@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
 from dondoc.core.models import AuditEvent
@@ -72,7 +72,7 @@ def home(request):
         "agencies": visible_agencies.order_by("code"),
         "states": [(s, STATE_LABELS[s]) for s in sla.STATES],
         "can_enter": queries.entry_agencies(request.user).exists(),
-        "can_manage_calendar": queries.can_manage_calendar(request.user),
+        "can_manage_calendar": access.can(request.user, "calendar.manage"),
     })
 
 
@@ -97,7 +97,7 @@ def dossier_new(request):
 def dossier_detail(request, pk):
     dossier = queries.get_dossier_for(request.user, pk)
     today = clock.today()
-    can_edit = queries.can_edit(request.user, dossier.agency_id) and dossier.completed_on is None
+    can_edit = access.can(request.user, "dossier.edit", dossier) and dossier.completed_on is None
     paused = any(p.resumed_on is None for p in dossier.pauses.all())
     clock_ = queries.evaluate_one(dossier, max(today, dossier.received_on))
     history = AuditEvent.objects.filter(target_type="deadlines.dossier", target_id=str(dossier.pk)).order_by("at", "id")
@@ -120,7 +120,7 @@ EVENTS = {"pause": actions.pause_dossier, "resume": actions.resume_dossier, "com
 @require_POST
 def dossier_event(request, pk, event):
     dossier = queries.get_dossier_for(request.user, pk)
-    if event not in EVENTS or not queries.can_edit(request.user, dossier.agency_id):
+    if event not in EVENTS or not access.can(request.user, "dossier.edit", dossier):
         raise Http404
     form = EventForm(request.POST)
     if not form.is_valid():
@@ -166,7 +166,7 @@ def calendar_view(request):
     cal = calendar.get_calendar()
     if year not in cal.years:
         year = today.year
-    can_manage = queries.can_manage_calendar(request.user)
+    can_manage = access.can(request.user, "calendar.manage")
     form = OverrideForm(request.POST or None) if can_manage else None
     if request.method == "POST":
         if not can_manage:
@@ -194,7 +194,7 @@ def calendar_view(request):
 @login_required
 @require_POST
 def override_remove(request, pk):
-    if not queries.can_manage_calendar(request.user):
+    if not access.can(request.user, "calendar.manage"):
         raise Http404
     override = CalendarOverride.objects.filter(pk=pk).first()
     if override is None:

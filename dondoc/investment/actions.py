@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dondoc import access
 from dondoc.core import audit, clock
 from dondoc.domain import disbursement as rules_mod
 
-from . import permissions
 from .models import Commitment, Investor, Project, Rule, RuleSet
 
 
@@ -45,7 +45,7 @@ def load_rules(*, actor, year: int, program=None, denominator: str = rules_mod.T
 @transaction.atomic
 def set_schedule(*, actor, project: Project, year: int, months: dict[int, int]) -> int:
     """The investor's committed schedule of a project for ``year`` (month -> đồng). Returns the months changed."""
-    if actor is not None and not permissions.can(actor, "investment.commit", project):
+    if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not change this project's committed schedule."))
     if any(m < 1 or m > 12 for m in months) or any(v < 0 for v in months.values()):
         raise ValidationError(_("A committed schedule has twelve months of amounts that are not negative."))
@@ -71,7 +71,7 @@ def set_schedule(*, actor, project: Project, year: int, months: dict[int, int]) 
 @transaction.atomic
 def link_investor(*, actor, investor: Investor, agency) -> Investor:
     """Set the agency an investor rolls up to (province admin)."""
-    if actor is not None and not permissions.can(actor, "investment.manage"):
+    if actor is not None and not access.can(actor, "investment.manage"):
         raise PermissionDenied(_("Only the province administrator links investors to agencies."))
     if investor.agency_id == (agency.pk if agency else None):
         return investor

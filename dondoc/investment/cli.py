@@ -38,7 +38,7 @@ def handle_evaluate(options: dict, stdout, stderr) -> int:
     if as_of is None:
         return 2
     result = queries.evaluate(year=options.get("year") or as_of.year, as_of=as_of,
-                              denominator=options.get("denominator"))
+                              denominator=options.get("denominator"), everything=True)
     if options.get("json"):
         _write(stdout, json.dumps(result.as_dict(), ensure_ascii=False))
         return 0
@@ -113,7 +113,7 @@ def handle_emulation(options: dict, stdout, stderr) -> int:
     if out and not out.lower().endswith(".xlsx"):
         _write(stderr, "--out: the file name must end in .xlsx")
         return 2
-    lists = emulation.build(as_of=as_of, year=options.get("year"))
+    lists = emulation.build(as_of=as_of, year=options.get("year"), everything=True)
     if out:
         with open(out, "wb") as f:
             f.write(emulation.xlsx(lists))

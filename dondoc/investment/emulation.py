@@ -44,9 +44,9 @@ class Lists:
     criticism: list[Entry]
 
 
-def build(*, as_of: dt.date, year: int | None = None, user=None) -> Lists:
+def build(*, as_of: dt.date, year: int | None = None, user=None, everything: bool = False) -> Lists:
     year = year or as_of.year
-    ev = queries.evaluate(year=year, as_of=as_of, user=user)
+    ev = queries.evaluate(year=year, as_of=as_of, user=user, everything=everything)
     cut = ev.rules.cut.percent if ev.rules.cut else Decimal(60)
     not_eligible, criticism, agencies = [], [], {}
     for r in ev.investors:

@@ -1,12 +1,13 @@
+from dondoc import access
 from dondoc.domain import disbursement as rules_mod
 
-from . import permissions, queries
+from . import queries
 
 
 def disbursement(request, today):
     """Province rate against the next milestone, and the investors flagged (cut, behind the milestone)."""
     user = request.user
-    if not permissions.can(user, "investment.view"):
+    if not access.can(user, "investment.view"):
         return None
     evaluation = queries.evaluate(year=today.year, as_of=today, user=user)
     if not evaluation.investors:

@@ -1,48 +1,25 @@
-"""Investment actions, reached through ``access.can(user, "investment.<verb>", obj)`` (access.POLICIES):
-- "investment.view" → _READ_ALL (leader reads all; agency users their own investors' projects; the object's
-  agency is ``investor.agency`` / ``project.investor.agency``);
-- "investment.import", "investment.manage" → _ADMIN_ONLY;
-- "investment.commit" → _MEMBER_OWN (the investor's agency officers and heads enter committed schedules).
+"""Who sees a reallocation proposal: the policy behind ``access.scope(user, Proposal.objects…)``.
+
+A proposal moves capital between projects of several investors, hence of several agencies: the province admin
+and leaders see every proposal; an agency's users see the proposals with a transfer from or to a project of their
+agency's investors; anyone else none. The rest of investment's rules are rows of ``access.RULES``.
 """
 
 from __future__ import annotations
 
-from dondoc.accounts import access
+from django.db.models import Q, QuerySet
 
-from .models import Investor, Project
+from dondoc.accounts import roles
 
-ADMIN_ONLY = {"investment.import", "investment.manage", "investment.reallocate"}
-LEADER_ONLY = {"investment.approve"}  # the PPC decides reallocations, not the DPI that proposes them
-MEMBER_OWN = {"investment.commit"}
-READ = {"investment.view"}
+from .models import ProposedTransfer
 
 
-def _agency_id(obj) -> int | None:
-    if isinstance(obj, Project):
-        return obj.investor.agency_id
-    if isinstance(obj, Investor):
-        return obj.agency_id
-    return getattr(obj, "agency_id", None)
-
-
-def can(user, action: str, obj=None) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if action in LEADER_ONLY:
-        return access.is_leader(user)
-    if access.is_province_admin(user):
-        return True
-    if action in ADMIN_ONLY:
-        return False
-    agency_id = _agency_id(obj) if obj is not None else None
-    if action in READ:
-        return access.is_leader(user) or (obj is None and bool(access.agency_ids(user))) or (
-            agency_id is not None and agency_id in access.agency_ids(user))
-    if action in MEMBER_OWN:
-        return agency_id is not None and agency_id in access.agency_ids(user)
-    return False
-
-
-def policy(user, verb: str, obj=None) -> bool:
-    """The entry ``access.can`` delegates to."""
-    return can(user, f"investment.{verb}", obj)
+def scope_proposals(user, queryset: QuerySet) -> QuerySet:
+    if roles.sees_all(user):
+        return queryset
+    mine = roles.agency_ids(user)
+    if not mine:
+        return queryset.none()
+    touching = ProposedTransfer.objects.filter(Q(donor__investor__agency__in=mine)
+                                               | Q(receiver__investor__agency__in=mine))
+    return queryset.filter(pk__in=touching.values("proposal_id"))

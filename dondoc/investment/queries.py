@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.domain import disbursement as rules_mod
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
@@ -18,8 +18,8 @@ from dondoc.domain.text import sort_key
 from .models import Commitment, Disbursement, Investor, PlanLine, Project, RuleSet
 
 
-def visible_projects(user):
-    return access.scope(user, Project.objects.select_related("investor__agency"))
+def visible_projects(user, *, everything: bool = False):
+    return access.scope(user, Project.objects.select_related("investor__agency"), everything=everything)
 
 
 def visible_investors(user):
@@ -215,13 +215,15 @@ class Evaluation:
 RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
 
 
-def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None) -> Evaluation:
-    """Every figure and finding as of ``as_of`` for the plan of ``year`` (``user``: only what they may see)."""
+def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None,
+             everything: bool = False) -> Evaluation:
+    """Every figure and finding as of ``as_of`` for the plan of ``year``: what ``user`` may see, or the whole
+    province with ``everything=True``."""
     rules = rules_for(year, denominator)
     denominator = rules.denominator
     other = rules_mod.TTG if denominator == rules_mod.TINH else rules_mod.TINH
-    projects_qs = visible_projects(user) if user is not None else Project.objects.select_related("investor__agency")
-    scope = projects_qs if user is not None and not access.sees_all(user) else None
+    projects_qs = visible_projects(user, everything=everything)
+    scope = projects_qs if access.partial(user, everything) else None
     plans = plan_amounts(year, as_of, denominator, scope)
     other_plans = plan_amounts(year, as_of, other, scope)
     paid = disbursed_amounts(year, as_of, scope)
@@ -286,10 +288,10 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
                       scoped=scope is not None)
 
 
-def s_curve(year: int, as_of: dt.date, user=None) -> dict:
+def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -> dict:
     """Cumulative rate of the current-year plan at each month end (the last point at ``as_of``), the committed
     curve at month ends, the milestones."""
-    evaluation_scope = None if user is None or access.sees_all(user) else visible_projects(user)
+    evaluation_scope = visible_projects(user) if access.partial(user, everything) else None
     rules = rules_for(year)
     plan = sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator, evaluation_scope).items()
                if not ext)

@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.core import audit
 from dondoc.domain import reallocation as solver
 from dondoc.domain.forecast import Forecast, curve_share, forecast
@@ -38,7 +38,7 @@ SOURCE_LABELS = dict(Source.choices)
 
 # Permissions ---------------------------------------------------------------------------------------------------
 # "investment.reallocate": the province admin (DPI) prepares and adjusts proposals; "investment.approve": leaders
-# only (investment/permissions.py, reached through access.can).
+# only (rows of access.RULES).
 
 
 def can_propose(user) -> bool:
@@ -50,15 +50,7 @@ def can_approve(user) -> bool:
 
 
 def visible_proposals(user):
-    qs = Proposal.objects.all()
-    if access.sees_all(user):
-        return qs
-    mine = access.agency_ids(user)
-    if not mine:
-        return qs.none()
-    touching = ProposedTransfer.objects.filter(Q(donor__investor__agency__in=mine)
-                                               | Q(receiver__investor__agency__in=mine))
-    return qs.filter(pk__in=touching.values("proposal_id"))
+    return access.scope(user, Proposal.objects.all())
 
 
 def get_proposal_for(user, pk: int) -> Proposal:
@@ -263,9 +255,7 @@ def create_proposal(*, actor, as_of: dt.date, year: int | None = None) -> Propos
 @transaction.atomic
 def declare_need(*, actor, project: Project, amount: int) -> Project:
     """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions)."""
-    from . import permissions
-
-    if actor is not None and not permissions.can(actor, "investment.commit", project):
+    if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not declare this project's additional need."))
     if amount < 0 or amount % UNIT:
         raise ValidationError(_("An additional need is a whole number of million đồng, not negative."))

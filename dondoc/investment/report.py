@@ -29,7 +29,7 @@ def _denominator_vi(denominator: str) -> str:
 
 def section(*, start: dt.date, end: dt.date, as_of: dt.date) -> Section | None:
     """Figures as of ``as_of``; what was disbursed in start..end; milestones, cut list, commitments."""
-    ev = queries.evaluate(year=as_of.year, as_of=as_of)
+    ev = queries.evaluate(year=as_of.year, as_of=as_of, everything=True)
     if not ev.investors:
         return None
     pct = rules_mod.pct_vi
@@ -80,7 +80,7 @@ def section(*, start: dt.date, end: dt.date, as_of: dt.date) -> Section | None:
 
 
 def annex(*, start: dt.date, end: dt.date, as_of: dt.date) -> list[Sheet]:
-    ev = queries.evaluate(year=as_of.year, as_of=as_of)
+    ev = queries.evaluate(year=as_of.year, as_of=as_of, everything=True)
     if not ev.investors:
         return []
 

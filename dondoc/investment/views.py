@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.core import clock
 from dondoc.domain import disbursement as rules_mod
 
-from . import actions, charts, jobs, permissions, queries
+from . import actions, charts, jobs, queries
 from .forms import ScheduleForm, UploadForm
 from .models import ImportJob
 
@@ -30,7 +30,7 @@ def _as_of(request) -> dt.date:
 
 
 def _require_view(user) -> None:
-    if not permissions.can(user, "investment.view"):
+    if not access.can(user, "investment.view"):
         raise Http404
 
 
@@ -64,7 +64,7 @@ def home(request):
                          key=lambda r: r.total.disbursed - r.committed_to_date)[:20],
         "behind_count": sum(1 for r in evaluation.projects if r.behind),
         "gap": evaluation.milestone_gap,
-        "can_import": permissions.can(request.user, "investment.import"),
+        "can_import": access.can(request.user, "investment.import"),
         "sees_all": access.sees_all(request.user),
     })
 
@@ -128,7 +128,7 @@ def project_detail(request, code: str):
     year = as_of.year
     evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
     row = next((r for r in evaluation.projects if r.project.pk == project.pk), None)
-    can_commit = permissions.can(request.user, "investment.commit", project)
+    can_commit = access.can(request.user, "investment.commit", project)
     return render(request, "investment/project.html", {
         "project": project, "row": row, "as_of": as_of, "year": year, "ev": evaluation,
         "lines": project.plan_lines.select_related("batch").order_by("year", "origin_year", "source", "assigner", "id"),
@@ -143,7 +143,7 @@ def project_detail(request, code: str):
 @require_POST
 def project_schedule(request, code: str):
     project = queries.get_project_for(request.user, code)
-    if not permissions.can(request.user, "investment.commit", project):
+    if not access.can(request.user, "investment.commit", project):
         raise Http404
     form = ScheduleForm(request.POST)
     year = clock.today().year
@@ -160,7 +160,7 @@ def project_schedule(request, code: str):
 
 
 def _require_import(user) -> None:
-    if not permissions.can(user, "investment.import"):
+    if not access.can(user, "investment.import"):
         raise Http404
 
 

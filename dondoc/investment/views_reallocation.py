@@ -9,10 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from dondoc import access
 from dondoc.core import clock
 from dondoc.domain.vn_numbers import parse_number
 
-from . import permissions, queries, reallocation
+from . import queries, reallocation
 from .models import ProposedTransfer
 
 
@@ -33,7 +34,7 @@ def _millions(value: str) -> int | None:
 
 @login_required
 def proposal_list(request):
-    if not permissions.can(request.user, "investment.view"):
+    if not access.can(request.user, "investment.view"):
         raise Http404
     if request.method == "POST":
         if not reallocation.can_propose(request.user):
@@ -105,7 +106,7 @@ def emulation_lists(request):
 
     from . import emulation
 
-    if not permissions.can(request.user, "investment.view"):
+    if not access.can(request.user, "investment.view"):
         raise Http404
     as_of = _date(request.GET.get("as_of", "")) or clock.today()
     lists = emulation.build(as_of=as_of, user=request.user)
@@ -120,7 +121,7 @@ def emulation_lists(request):
 @login_required
 def project_need(request, code: str):
     project = queries.get_project_for(request.user, code)
-    if not permissions.can(request.user, "investment.commit", project):
+    if not access.can(request.user, "investment.commit", project):
         raise PermissionDenied
     if request.method == "POST":
         amount = _millions(request.POST.get("need", ""))

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit, clock
 from dondoc.domain.text import search_key
@@ -260,8 +260,6 @@ def _acting_agency(actor, petition: Petition) -> Agency | None:
         return None
     if permissions.is_lead(actor, petition):
         return petition.lead_agency
-    from dondoc.accounts import access
-
     ids = access.agency_ids(actor)
     return petition.coordinators.filter(pk__in=ids).first() or Agency.objects.filter(pk__in=ids).first()
 

@@ -64,7 +64,6 @@ ANSWERED = (State.ANSWERED, State.PUBLISHED, State.CLOSED)
 class Petition(models.Model):
     """One difficulty or recommendation of a business (or of an agency, seed III.3)."""
 
-    SCOPE_POLICY = "dondoc.petitions.permissions.scope"  # lead and coordinating agencies: access.scope() uses it
 
     reference = models.CharField(_("number"), max_length=32, unique=True)
     tracking_code = models.CharField(_("tracking code"), max_length=64, unique=True, editable=False)

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from dondoc.accounts import access
+from dondoc.accounts import roles
 
 from .models import ROUTED, Petition, State
 
+ACTIONS = ("intake", "manage_categories", "view", "view_personal", "route", "merge", "escalate",
+           "decide_escalation", "progress", "contribute", "attach", "answer", "publish", "close", "note")
+
 
 def _member_ids(user) -> set[int]:
-    return access.agency_ids(user)
+    return roles.agency_ids(user)
 
 
 def is_lead(user, petition: Petition) -> bool:
@@ -35,11 +38,11 @@ def is_coordinator(user, petition: Petition) -> bool:
 
 def handles(user, petition: Petition) -> bool:
     """Those handling the petition: the DPI, the lead and the coordinating agencies' users."""
-    return access.is_province_admin(user) or is_lead(user, petition) or is_coordinator(user, petition)
+    return roles.is_province_admin(user) or is_lead(user, petition) or is_coordinator(user, petition)
 
 
 def scope(user, queryset: QuerySet) -> QuerySet:
-    if access.sees_all(user):
+    if roles.sees_all(user):
         return queryset
     ids = _member_ids(user)
     if not ids:
@@ -51,14 +54,14 @@ def scope(user, queryset: QuerySet) -> QuerySet:
 def can(user, action: str, petition: Petition | None = None) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    admin = access.is_province_admin(user)
+    admin = roles.is_province_admin(user)
     if action in ("intake", "manage_categories"):
         return admin
     if petition is None:
         return False
     state = petition.state
     if action == "view":
-        return access.sees_all(user) or is_lead(user, petition) or is_coordinator(user, petition)
+        return roles.sees_all(user) or is_lead(user, petition) or is_coordinator(user, petition)
     if action == "view_personal":
         return handles(user, petition)
     if action in ("route", "merge"):
@@ -67,7 +70,7 @@ def can(user, action: str, petition: Petition | None = None) -> bool:
         return admin and state in (State.RECEIVED, State.ASSIGNED, State.IN_PROGRESS) \
             and not petition.escalation_pending
     if action == "decide_escalation":
-        return access.is_leader(user) and petition.escalation_pending
+        return roles.is_leader(user) and petition.escalation_pending
     if action == "progress":
         return state in (State.ASSIGNED, State.IN_PROGRESS) and (admin or is_lead(user, petition))
     if action == "contribute":
@@ -76,7 +79,7 @@ def can(user, action: str, petition: Petition | None = None) -> bool:
         return state not in (State.CLOSED, State.MERGED) and handles(user, petition)
     if action == "answer":
         if state == State.ESCALATED:
-            return admin or access.is_leader(user)
+            return admin or roles.is_leader(user)
         return state in (State.ASSIGNED, State.IN_PROGRESS) and is_lead(user, petition)
     if action == "publish":
         return state == State.ANSWERED and (admin or is_lead(user, petition))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain import similarity
 from dondoc.domain.text import search_key

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock as core_clock
 from dondoc.core.models import AuditEvent

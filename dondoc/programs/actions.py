@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup
 from dondoc.core import audit, clock
 from dondoc.deadlines.calendar import get_calendar

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.domain import task_status
 

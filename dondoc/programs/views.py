@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
 from dondoc.domain import task_status
@@ -155,7 +155,7 @@ def task_detail(request, pk):
     today = clock.today()
     user = request.user
     assignments = list(task.assignments.select_related("agency").prefetch_related("updates", "extensions"))
-    visible = [a for a in assignments if access.sees_all(user) or a.agency_id in access.agency_ids(user)]
+    visible = [a for a in assignments if access.can(user, "task.view", a)]
     for a in visible:
         a.bucket = queries.assignment_bucket(a, today)
         a.can_update = access.can(user, "assignment.update", a)

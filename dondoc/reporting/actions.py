@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit, clock
 from dondoc.domain import reporting_cycle as rc

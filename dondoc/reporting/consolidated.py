@@ -53,7 +53,7 @@ class Data:
 def gather(program: ActionProgram, period: dt.date, as_of: dt.date) -> Data:
     obligation = program.obligations.get(every="month")
     period = rc.period_start(obligation.every, period)
-    rows = queries.grid(None, obligation, [period], as_of)
+    rows = queries.grid(None, obligation, [period], as_of, everything=True)
     reports = {}
     for r in Report.objects.filter(obligation=obligation, period=period,
                                    state__in=ACCEPTED_STATES + FLAGGED_STATES).select_related("agency"):

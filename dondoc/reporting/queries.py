@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.deadlines.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
@@ -90,11 +90,13 @@ class Row:
         return rc.rates(c.state for c in self.cells)
 
 
-def grid(user, obligation: Obligation, period_list: list[dt.date], as_of: dt.date) -> list[Row]:
-    """Agencies × periods. ``user`` None: every agency (the consolidated report)."""
+def grid(user, obligation: Obligation, period_list: list[dt.date], as_of: dt.date, *,
+         everything: bool = False) -> list[Row]:
+    """Agencies × periods: those ``user`` may see, or every agency with ``everything=True`` (the consolidated
+    report)."""
     agencies = reporters(obligation)
-    if user is not None:
-        visible = {a.pk for a in access.scope(user, Agency.objects.all())}
+    if access.partial(user, everything):
+        visible = set(access.scope(user, Agency.objects.all()).values_list("pk", flat=True))
         agencies = [a for a in agencies if a.pk in visible]
     reports = {(r.agency_id, r.period): r for r in
                Report.objects.filter(obligation=obligation, period__in=period_list, agency__in=agencies)}

@@ -1,7 +1,7 @@
 import pytest
 from django.http import Http404
 
-from dondoc.accounts import access
+from dondoc import access
 from dondoc.accounts.models import Agency, Membership
 
 pytestmark = pytest.mark.django_db

@@ -44,6 +44,8 @@ def xlsx_bytes(rows):
 
 
 def run(name, data, **kw):
+    if "user" not in kw:
+        kw["everything"] = True  # the command line's import: every agency
     return importers.run_dossiers(name=name, data=data, **kw)
 
 
