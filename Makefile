@@ -35,9 +35,11 @@ demo: venv
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: venv system
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(DEV_ENV) $(BIN)/dondoc makemigrations --check --dry-run
 	@echo "=== pytest: SQLite (everything but the browser) ==="
 	$(BIN)/pytest -m "not browser"
