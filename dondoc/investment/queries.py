@@ -1,4 +1,5 @@
-"""Permission-scoped reads of the investment register and the evaluation of the rules as of a date."""
+"""Permission-scoped reads of the investment register: the plan in force on a date, the evaluation of the rules
+as of a date, the S-curve."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q, Sum
 from django.http import Http404
@@ -70,19 +72,39 @@ def rules_from_programs(year: int) -> Rules:
 # Figures -----------------------------------------------------------------------------------------------------
 
 
-def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
-    """(project id, extended) -> plan as of ``as_of``: per line key, the latest line effective by then."""
-    lines = PlanLine.objects.filter(year=year, assigner=assigner).filter(
-        Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+class LineInForce(NamedTuple):
+    project_id: int
+    source: str
+    year: int
+    origin_year: int
+    amount: int
+    budget_level: str
+
+
+def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
+                  ) -> dict[tuple[int, str, int, int], LineInForce]:
+    """The plan in force on ``as_of``: per key (project id, source, plan year, year of origin), the latest line
+    effective by then (``effective_on`` null = from the start; on the same day, the later line). ``year`` None: every
+    plan year. The one place that answers "the plan of a date" (ADR 0005)."""
+    lines = PlanLine.objects.filter(assigner=assigner).filter(Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+    if year is not None:
+        lines = lines.filter(year=year)
     if projects is not None:
         lines = lines.filter(project__in=projects)
-    latest: dict[tuple, tuple] = {}
-    for row in sorted(lines.values("id", "project_id", "source", "origin_year", "amount", "effective_on"),
-                      key=lambda r: (r["effective_on"] or dt.date.min, r["id"])):
-        latest[(row["project_id"], row["source"], row["origin_year"])] = (row["origin_year"] < year, row["amount"])
+    rows = lines.values_list("id", "effective_on", "project_id", "source", "year", "origin_year", "amount",
+                             "budget_level")
+    latest: dict[tuple[int, str, int, int], LineInForce] = {}
+    for _id, _on, pid, source, plan_year, origin, amount, level in sorted(
+            rows, key=lambda r: (r[1] or dt.date.min, r[0])):
+        latest[(pid, source, plan_year, origin)] = LineInForce(pid, source, plan_year, origin, amount, level)
+    return latest
+
+
+def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
+    """(project id, extended) -> plan in force on ``as_of``."""
     out: dict[tuple[int, bool], int] = defaultdict(int)
-    for (pid, _s, _o), (extended, amount) in latest.items():
-        out[(pid, extended)] += amount
+    for line in plan_in_force(year, as_of, assigner, projects).values():
+        out[(line.project_id, line.origin_year < year)] += line.amount
     return out
 
 
@@ -314,3 +336,4 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
         committed.append((month, rules_mod.rate(running, plan_all)))
     return {"year": year, "as_of": as_of, "plan": plan, "actual": actual, "committed": committed,
             "milestones": [m for m in rules.for_capital(CURRENT)], "extended_milestones": rules.for_capital(EXTENDED)}
+
