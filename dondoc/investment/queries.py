@@ -1,5 +1,5 @@
-"""Permission-scoped reads of the investment register: the plan in force on a date, the evaluation of the rules
-as of a date, the S-curve."""
+"""Permission-scoped reads of the investment register: the plan in force on a date, the evaluation of the rules,
+the S-curve, and the figures the reallocation analysis (``domain.reallocation_analysis``) is fed."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from django.http import Http404
 
 from dondoc import access
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
 
-from .models import Commitment, Disbursement, Investor, PlanLine, Project, RuleSet
+from .models import Assigner, Commitment, Disbursement, Investor, PlanLine, Project, Proposal, RuleSet, Source
 
 
 def visible_projects(user, *, everything: bool = False):
@@ -337,3 +338,69 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
     return {"year": year, "as_of": as_of, "plan": plan, "actual": actual, "committed": committed,
             "milestones": [m for m in rules.for_capital(CURRENT)], "extended_milestones": rules.for_capital(EXTENDED)}
 
+
+# Reallocation ------------------------------------------------------------------------------------------------
+
+SOURCE_LABELS = dict(Source.choices)
+REALLOCATED = Assigner.TINH  # the capital moved: the province-assigned plan (the PPC decides it)
+
+
+def visible_proposals(user):
+    return access.scope(user, Proposal.objects.all())
+
+
+def get_proposal_for(user, pk: int) -> Proposal:
+    try:
+        return visible_proposals(user).get(pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404("no such proposal") from None
+
+
+def allocated_new_capital(as_of: dt.date, assigner: str = REALLOCATED) -> dict[int, int]:
+    """Project id -> new capital allocated over every plan year in force on ``as_of`` (each year's own lines)."""
+    out: dict[int, int] = defaultdict(int)
+    for line in plan_in_force(None, as_of, assigner).values():
+        if line.origin_year == line.year:
+            out[line.project_id] += line.amount
+    return out
+
+
+def reallocation_inputs(year: int, as_of: dt.date) -> list[realloc.ProjectIn]:
+    """Every project with a province-assigned line in force, in code order, as the analysis takes it."""
+    from .importers import budget_level as derive_level
+
+    lines: dict[int, list[LineInForce]] = defaultdict(list)
+    for line in plan_in_force(year, as_of, REALLOCATED).values():
+        lines[line.project_id].append(line)
+    paid = disbursed_amounts(year, as_of)
+    sched = schedules(year)
+    allocated = allocated_new_capital(as_of)
+    out = []
+    for project in Project.objects.filter(pk__in=list(lines)).select_related("investor__agency").order_by("code"):
+        pid, agency = project.pk, project.investor.agency
+        out.append(realloc.ProjectIn(
+            code=project.code,
+            lines=tuple(realloc.PlanLineIn(ln.source, ln.budget_level or derive_level(ln.source, agency),
+                                           ln.origin_year, ln.amount) for ln in lines[pid]),
+            paid_current=paid.get((pid, False), 0), paid_extended=paid.get((pid, True), 0),
+            schedule=sched.get(pid, {}), declared_need=project.additional_need,
+            total_investment=project.total_investment, allocated=allocated.get(pid, 0),
+            name=project.name, investor=project.investor.name))
+    return out
+
+
+def analyse_reallocation(*, as_of: dt.date, year: int | None = None) -> realloc.Analysis:
+    """Each project's year-end forecast and the solver's transfers as of ``as_of``."""
+    year = year or as_of.year
+    return realloc.analyse(reallocation_inputs(year, as_of), year=year, as_of=as_of, labels=SOURCE_LABELS)
+
+
+def analysis_of(proposal: Proposal) -> realloc.Analysis:
+    """The analysis of a saved proposal with the transfers the DPI kept (for its Tờ trình and annex)."""
+    from dondoc.domain.reallocation import Transfer
+
+    analysis = analyse_reallocation(as_of=proposal.as_of, year=proposal.year)
+    kept = [Transfer(t.donor.code, t.receiver.code, t.source, t.budget_level, t.origin_year, t.amount)
+            for t in proposal.transfers.filter(amount__gt=0).select_related("donor", "receiver")]
+    dropped = sum(t.proposed - t.amount for t in proposal.transfers.all())
+    return realloc.with_transfers(analysis, kept, dropped)
