@@ -316,8 +316,8 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
     curve at month ends, the milestones."""
     evaluation_scope = visible_projects(user) if access.partial(user, everything) else None
     rules = rules_for(year)
-    plan = sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator, evaluation_scope).items()
-               if not ext)
+    plans = plan_amounts(year, as_of, rules.denominator, evaluation_scope)
+    plan = sum(v for (_pid, ext), v in plans.items() if not ext)
     monthly = monthly_disbursed(year, as_of, evaluation_scope)
     actual, total = [], monthly.get(0, 0)
     for month in range(1, 13):
@@ -329,8 +329,7 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
     for sched in schedules(year, evaluation_scope).values():
         for month, amount in sched.items():
             committed_by_month[month] += amount
-    plan_all = plan + sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator,
-                                                                evaluation_scope).items() if ext)
+    plan_all = plan + sum(v for (_pid, ext), v in plans.items() if ext)
     committed, running = [], 0
     for month in range(1, 13):
         running += committed_by_month.get(month, 0)
