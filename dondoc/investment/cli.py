@@ -104,7 +104,7 @@ def add_emulation_arguments(parser) -> None:
 
 
 def handle_emulation(options: dict, stdout, stderr) -> int:
-    from . import emulation
+    from . import documents
 
     as_of = _as_of(options, stderr)
     if as_of is None:
@@ -113,12 +113,12 @@ def handle_emulation(options: dict, stdout, stderr) -> int:
     if out and not out.lower().endswith(".xlsx"):
         _write(stderr, "--out: the file name must end in .xlsx")
         return 2
-    lists = emulation.build(as_of=as_of, year=options.get("year"), everything=True)
+    lists = queries.emulation_lists(as_of=as_of, year=options.get("year"), everything=True)
     if out:
         with open(out, "wb") as f:
-            f.write(emulation.xlsx(lists))
+            f.write(documents.emulation_xlsx(lists))
     if options.get("json"):
-        _write(stdout, json.dumps(emulation.as_dict(lists), ensure_ascii=False))
+        _write(stdout, json.dumps(lists.as_dict(), ensure_ascii=False))
         return 0
     _write(stdout, f"Đến ngày {as_of:%d/%m/%Y}: {len(lists.not_eligible)} không đủ điều kiện "
                    f"“hoàn thành tốt nhiệm vụ”, {len(lists.criticism)} bị phê bình")

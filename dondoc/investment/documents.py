@@ -1,12 +1,13 @@
-"""Documents of a reallocation proposal: the draft Tờ trình to the PPC (.docx) and its annex (.xlsx). Each takes
-the analysis (``domain.reallocation_analysis.Analysis``) and returns bytes through the ``dondoc.documents``
-builders; only the organisation settings (headings, signer) are read here."""
+"""Investment documents: a reallocation proposal's draft Tờ trình to the PPC (.docx) and its annex (.xlsx), from the
+analysis (``domain.reallocation_analysis.Analysis``); the emulation and criticism lists (.xlsx). Bytes through the
+``dondoc.documents`` builders; only the organisation settings (headings, signer) are read here."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from dondoc.domain.emulation import Lists
 from dondoc.domain.reallocation_analysis import UNIT, Analysis
 from dondoc.domain.vn_numbers import format_money
 
@@ -102,3 +103,24 @@ def to_trinh_docx(analysis: Analysis, *, date: dt.date | None = None) -> bytes:
 
     date = date or analysis.as_of
     return build_docx(to_trinh(analysis, org=organisation_on(date), date=date))
+
+
+EMULATION_HEADERS = ["Chủ đầu tư / cơ quan", "Mã cơ quan", "Kế hoạch vốn (đồng)", "Đã giải ngân (đồng)", "Tỷ lệ (%)",
+                     "Tính đến ngày", "Căn cứ"]
+
+
+def emulation_xlsx(lists: Lists) -> bytes:
+    """Both emulation lists, one sheet each, with their evidence."""
+    from dondoc.documents.spreadsheet import Sheet, build_xlsx
+
+    day = lists.as_of.strftime("%d/%m/%Y")
+    fmt = {2: "#,##0", 3: "#,##0"}
+    return build_xlsx([
+        Sheet("Không đủ ĐK HTTNV", EMULATION_HEADERS, [e.row(lists.as_of) for e in lists.not_eligible],
+              heading=f"Danh sách chủ đầu tư, cơ quan giải ngân dưới 100% kế hoạch vốn năm {lists.year} "
+                      f"(không đủ điều kiện “hoàn thành tốt nhiệm vụ”) — đến ngày {day}",
+              number_formats=fmt, widths={0: 44, 6: 60}),
+        Sheet("Phê bình", EMULATION_HEADERS, [e.row(lists.as_of) for e in lists.criticism],
+              heading=f"Danh sách chủ đầu tư bị phê bình do không giải ngân được vốn năm {lists.year} — đến ngày {day}",
+              number_formats=fmt, widths={0: 44, 6: 60}),
+    ])

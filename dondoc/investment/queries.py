@@ -1,5 +1,6 @@
 """Permission-scoped reads of the investment register: the plan in force on a date, the evaluation of the rules,
-the S-curve, and the figures the reallocation analysis (``domain.reallocation_analysis``) is fed."""
+the S-curve, the emulation lists, and the figures the reallocation analysis (``domain.reallocation_analysis``) is
+fed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.http import Http404
 
 from dondoc import access
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain import emulation
 from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
@@ -336,6 +338,17 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
         committed.append((month, rules_mod.rate(running, plan_all)))
     return {"year": year, "as_of": as_of, "plan": plan, "actual": actual, "committed": committed,
             "milestones": [m for m in rules.for_capital(CURRENT)], "extended_milestones": rules.for_capital(EXTENDED)}
+
+
+def emulation_lists(*, as_of: dt.date, year: int | None = None, user=None, everything: bool = False
+                    ) -> emulation.Lists:
+    """Emulation and criticism lists as of ``as_of`` (``domain.emulation``) over the investors ``user`` may see."""
+    year = year or as_of.year
+    ev = evaluate(year=year, as_of=as_of, user=user, everything=everything)
+    investors = [emulation.InvestorFigures(r.investor.name, r.investor.agency.code if r.investor.agency else "",
+                                           r.investor.agency.name if r.investor.agency else "",
+                                           r.current.plan, r.current.disbursed) for r in ev.investors]
+    return emulation.judge(investors, year=year, as_of=as_of, cut=ev.rules.cut.percent if ev.rules.cut else None)
 
 
 # Reallocation ------------------------------------------------------------------------------------------------
