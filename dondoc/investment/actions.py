@@ -1,16 +1,23 @@
-"""Writes to the investment register (besides the bulk imports in importers.py). Each atomic and audited."""
+"""Writes to the investment register (besides the bulk imports in importers.py). Each atomic and audited: rules,
+schedules, investor links, declared needs and the reallocation review (propose, adjust, approve, reject, reverse)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import audit, clock
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain.reallocation import UNIT
+from dondoc.domain.vn_numbers import format_money
 
-from .models import Commitment, Investor, Project, Rule, RuleSet
+from . import queries
+from .models import Commitment, Investor, PlanLine, Project, Proposal, ProposedTransfer, Rule, RuleSet
 
 
 @transaction.atomic
@@ -81,3 +88,177 @@ def link_investor(*, actor, investor: Investor, agency) -> Investor:
     audit.record(actor=actor, kind="investment.investor_link", target=investor, agency=agency, old=old,
                  new={"agency": agency.code if agency else None})
     return investor
+
+
+@transaction.atomic
+def declare_need(*, actor, project: Project, amount: int) -> Project:
+    """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions)."""
+    if actor is not None and not access.can(actor, "investment.commit", project):
+        raise PermissionDenied(_("You may not declare this project's additional need."))
+    if amount < 0 or amount % UNIT:
+        raise ValidationError(_("An additional need is a whole number of million đồng, not negative."))
+    old = project.additional_need
+    if old != amount:
+        project.additional_need = amount
+        project.save(update_fields=["additional_need"])
+        audit.record(actor=actor, kind="investment.additional_need", target=project, agency=project.investor.agency,
+                     old={"additional_need": old}, new={"additional_need": amount})
+    return project
+
+
+# Reallocation review (ADR 0005): the DPI ("investment.reallocate") proposes and adjusts, a leader
+# ("investment.approve") approves, rejects or reverses. Approving and reversing add revised plan lines.
+
+
+@transaction.atomic
+def create_proposal(*, actor, as_of: dt.date, year: int | None = None) -> Proposal:
+    if actor is not None and not access.can(actor, "investment.reallocate"):
+        raise PermissionDenied(_("Only the Department of Planning and Investment prepares reallocation proposals."))
+    analysis = queries.analyse_reallocation(as_of=as_of, year=year)
+    transfers = analysis.result.transfers
+    proposal = Proposal.objects.create(year=analysis.year, as_of=as_of, objective=analysis.objective,
+                                       unplaced=analysis.result.unplaced, created_by=actor)
+    ids = dict(Project.objects.filter(code__in={c for t in transfers for c in (t.source_code, t.target_code)})
+               .values_list("code", "pk"))
+    for t in transfers:
+        donor_line = analysis.line(t.source_code, t.source, t.budget_level, t.year)
+        ProposedTransfer.objects.create(
+            proposal=proposal, donor_id=ids[t.source_code], receiver_id=ids[t.target_code], source=t.source,
+            budget_level=t.budget_level, origin_year=t.year, proposed=t.amount, amount=t.amount,
+            donor_limit=donor_line.surplus if donor_line else t.amount,
+            receiver_limit=analysis.projects[t.target_code].need, why=analysis.why(t))
+    audit.record(actor=actor, kind="investment.reallocation_propose", target=proposal,
+                 new={"as_of": as_of.isoformat(), "year": analysis.year, "transfers": len(transfers),
+                      "amount": sum(t.amount for t in transfers),
+                      "objective": analysis.objective, "unplaced": analysis.result.unplaced})
+    return proposal
+
+
+def _check_draft(proposal: Proposal) -> None:
+    if proposal.state != Proposal.State.DRAFT:
+        raise ValidationError(_("This proposal has been decided; it can no longer be changed."))
+
+
+@transaction.atomic
+def adjust_transfer(*, actor, transfer: ProposedTransfer, amount: int) -> ProposedTransfer:
+    """Change (0 = remove) the amount of a transfer of a draft, within the donor's and the receiver's limits."""
+    if actor is not None and not access.can(actor, "investment.reallocate"):
+        raise PermissionDenied(_("Only the Department of Planning and Investment adjusts reallocation proposals."))
+    proposal = Proposal.objects.select_for_update().get(pk=transfer.proposal_id)
+    _check_draft(proposal)
+    if amount < 0 or amount % UNIT:
+        raise ValidationError(_("A transfer is a whole number of million đồng, not negative."))
+    siblings = proposal.transfers.exclude(pk=transfer.pk)
+    given = sum(t.amount for t in siblings.filter(donor=transfer.donor, source=transfer.source,
+                                                  budget_level=transfer.budget_level,
+                                                  origin_year=transfer.origin_year))
+    if given + amount > transfer.donor_limit:
+        raise ValidationError(_("Project %(code)s would give more than its forecast says it will not use "
+                                "(%(limit)s million đồng).") % {"code": transfer.donor.code,
+                                                               "limit": format_money(transfer.donor_limit)})
+    taken = sum(t.amount for t in siblings.filter(receiver=transfer.receiver))
+    if taken + amount > transfer.receiver_limit:
+        raise ValidationError(_("Project %(code)s would receive more than its additional need and remaining total "
+                                "investment (%(limit)s million đồng).") % {"code": transfer.receiver.code,
+                                                                          "limit": format_money(
+                                                                              transfer.receiver_limit)})
+    old = transfer.amount
+    if old == amount:
+        return transfer
+    transfer.amount = amount
+    transfer.save(update_fields=["amount"])
+    audit.record(actor=actor, kind="investment.reallocation_adjust", target=proposal,
+                 old={"transfer": transfer.pk, "amount": old},
+                 new={"transfer": transfer.pk, "from": transfer.donor.code, "to": transfer.receiver.code,
+                      "amount": amount})
+    return transfer
+
+
+def _revise(*, proposal: Proposal, decision: str, day: dt.date, sign: int, note: str) -> list[PlanLine]:
+    """Revised lines for every key a proposal touches: the amount in force on ``day`` ∓ the transfers."""
+    deltas: dict[tuple, int] = {}
+    levels: dict[tuple, str] = {}
+    for t in proposal.transfers.filter(amount__gt=0):
+        for pid, delta in ((t.donor_id, -t.amount), (t.receiver_id, t.amount)):
+            key = (pid, t.source, t.origin_year)
+            deltas[key] = deltas.get(key, 0) + sign * delta
+            levels[key] = t.budget_level
+    in_force = queries.plan_in_force(proposal.year, day, queries.REALLOCATED)
+    created = []
+    for (pid, source, origin), delta in sorted(deltas.items()):
+        if not delta:
+            continue
+        line = in_force.get((pid, source, proposal.year, origin))
+        amount = (line.amount if line else 0) + delta
+        if amount < 0:
+            code = Project.objects.get(pk=pid).code
+            raise ValidationError(_("The plan of project %(code)s (%(source)s, %(year)s) is now smaller than the "
+                                    "transfer: prepare a new proposal.") % {"code": code, "source": source,
+                                                                             "year": origin})
+        created.append(PlanLine.objects.create(
+            project_id=pid, source=source, budget_level=line.budget_level if line else levels[(pid, source, origin)],
+            year=proposal.year, origin_year=origin, assigner=queries.REALLOCATED, kind=PlanLine.Kind.REVISED,
+            amount=amount, decision=decision, effective_on=day, note=note))
+    return created
+
+
+def _check_leader(actor) -> None:
+    if actor is not None and not access.can(actor, "investment.approve"):
+        raise PermissionDenied(_("Only a leader of the Provincial People's Committee approves a reallocation."))
+
+
+def _decision(decision: str) -> str:
+    decision = (decision or "").strip()
+    if not decision:
+        raise ValidationError(_("Give the number of the decision that approves the reallocation."))
+    return decision
+
+
+@transaction.atomic
+def approve(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) -> list[PlanLine]:
+    """A leader approves: the kept transfers become revised plan lines with the decision reference."""
+    _check_leader(actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _check_draft(proposal)
+    decision = _decision(decision)
+    if not proposal.transfers.filter(amount__gt=0).exists():
+        raise ValidationError(_("This proposal has no transfer left to approve."))
+    lines = _revise(proposal=proposal, decision=decision, day=decided_on, sign=1,
+                    note=f"Điều chuyển vốn theo đề xuất #{proposal.pk} ngày {proposal.as_of:%d/%m/%Y}")
+    proposal.state, proposal.decision, proposal.decided_on = Proposal.State.APPROVED, decision, decided_on
+    proposal.approved_by, proposal.approved_at = actor, timezone.now()
+    proposal.save(update_fields=["state", "decision", "decided_on", "approved_by", "approved_at"])
+    audit.record(actor=actor, kind="investment.reallocation_approve", target=proposal, old={"state": "draft"},
+                 new={"state": "approved", "decision": decision, "decided_on": decided_on.isoformat(),
+                      "plan_lines": [ln.pk for ln in lines]})
+    return lines
+
+
+@transaction.atomic
+def reject(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+    _check_leader(actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    _check_draft(proposal)
+    proposal.state = Proposal.State.REJECTED
+    proposal.save(update_fields=["state"])
+    audit.record(actor=actor, kind="investment.reallocation_reject", target=proposal, old={"state": "draft"},
+                 new={"state": "rejected"}, note=note)
+    return proposal
+
+
+@transaction.atomic
+def reverse(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) -> list[PlanLine]:
+    """Undo an approved reallocation by a new revision (the lines it wrote stay in the history)."""
+    _check_leader(actor)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.state != Proposal.State.APPROVED:
+        raise ValidationError(_("Only an approved reallocation can be reversed."))
+    decision = _decision(decision)
+    lines = _revise(proposal=proposal, decision=decision, day=decided_on, sign=-1,
+                    note=f"Hủy điều chuyển vốn theo đề xuất #{proposal.pk} ({proposal.decision})")
+    proposal.state, proposal.reversal_decision = Proposal.State.REVERSED, decision
+    proposal.save(update_fields=["state", "reversal_decision"])
+    audit.record(actor=actor, kind="investment.reallocation_reverse", target=proposal, old={"state": "approved"},
+                 new={"state": "reversed", "decision": decision, "decided_on": decided_on.isoformat(),
+                      "plan_lines": [ln.pk for ln in lines]})
+    return lines

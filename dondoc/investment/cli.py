@@ -63,7 +63,7 @@ def add_reallocate_arguments(parser) -> None:
 
 
 def handle_reallocate(options: dict, stdout, stderr) -> int:
-    from . import reallocation
+    from . import actions, documents
 
     as_of = _as_of(options, stderr)
     if as_of is None:
@@ -72,13 +72,13 @@ def handle_reallocate(options: dict, stdout, stderr) -> int:
     if out and not out.lower().endswith((".docx", ".xlsx")):
         _write(stderr, "--out: the file name must end in .docx or .xlsx")
         return 2
-    analysis = reallocation.analyse(as_of=as_of, year=options.get("year"))
+    analysis = queries.analyse_reallocation(as_of=as_of, year=options.get("year"))
     if options.get("save"):
-        proposal = reallocation.create_proposal(actor=None, as_of=as_of, year=options.get("year"))
+        proposal = actions.create_proposal(actor=None, as_of=as_of, year=options.get("year"))
         _write(stderr, f"proposal #{proposal.pk} saved")
     if out:
-        data = (reallocation.docx(analysis) if out.lower().endswith(".docx")
-                else reallocation.xlsx(analysis))
+        data = (documents.to_trinh_docx(analysis) if out.lower().endswith(".docx")
+                else documents.annex_xlsx(analysis))
         with open(out, "wb") as f:
             f.write(data)
     if options.get("json"):
@@ -90,7 +90,7 @@ def handle_reallocate(options: dict, stdout, stderr) -> int:
                    f"dự kiến giải ngân đến 31/12: {format_money(analysis.objective)} triệu đồng; "
                    f"không bố trí được: {format_money(analysis.result.unplaced)} triệu đồng")
     for t in transfers:
-        _write(stdout, f"- {t.source_code} → {t.target_code} {reallocation.SOURCE_LABELS.get(t.source, t.source)}/"
+        _write(stdout, f"- {t.source_code} → {t.target_code} {analysis.label(t.source)}/"
                        f"{t.budget_level}/{t.year}: "
                        f"{format_money(t.amount)} triệu đồng")
     return 0
@@ -104,7 +104,7 @@ def add_emulation_arguments(parser) -> None:
 
 
 def handle_emulation(options: dict, stdout, stderr) -> int:
-    from . import emulation
+    from . import documents
 
     as_of = _as_of(options, stderr)
     if as_of is None:
@@ -113,12 +113,12 @@ def handle_emulation(options: dict, stdout, stderr) -> int:
     if out and not out.lower().endswith(".xlsx"):
         _write(stderr, "--out: the file name must end in .xlsx")
         return 2
-    lists = emulation.build(as_of=as_of, year=options.get("year"), everything=True)
+    lists = queries.emulation_lists(as_of=as_of, year=options.get("year"), everything=True)
     if out:
         with open(out, "wb") as f:
-            f.write(emulation.xlsx(lists))
+            f.write(documents.emulation_xlsx(lists))
     if options.get("json"):
-        _write(stdout, json.dumps(emulation.as_dict(lists), ensure_ascii=False))
+        _write(stdout, json.dumps(lists.as_dict(), ensure_ascii=False))
         return 0
     _write(stdout, f"Đến ngày {as_of:%d/%m/%Y}: {len(lists.not_eligible)} không đủ điều kiện "
                    f"“hoàn thành tốt nhiệm vụ”, {len(lists.criticism)} bị phê bình")

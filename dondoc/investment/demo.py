@@ -14,7 +14,7 @@ from django.db import transaction
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 
-from . import actions
+from . import actions, queries
 from .models import (
     Assigner,
     BudgetLevel,
@@ -180,10 +180,8 @@ def _declare_needs(actor) -> list[str]:
             kind=ImportBatch.Kind.DEMO, file_hash="demo").exists():
         return []
     rng = random.Random(SEED + 7)
-    plans: dict[int, int] = {}
-    for pid, amount in PlanLine.objects.filter(year=YEAR, origin_year=YEAR, assigner=Assigner.TINH).values_list(
-            "project_id", "amount"):
-        plans[pid] = plans.get(pid, 0) + amount
+    plans = {pid: amount for (pid, extended), amount in
+             queries.plan_amounts(YEAR, dt.date(YEAR, 12, 31), Assigner.TINH).items() if not extended}
     chosen = []
     for project in Project.objects.select_related("investor").order_by("code"):
         if project.investor.name in SLOW or project.pk not in plans or rng.random() >= 0.1:

@@ -1,4 +1,6 @@
-"""Permission-scoped reads of the investment register and the evaluation of the rules as of a date."""
+"""Permission-scoped reads of the investment register: the plan in force on a date, the evaluation of the rules,
+the S-curve, the emulation lists, and the figures the reallocation analysis (``domain.reallocation_analysis``) is
+fed."""
 
 from __future__ import annotations
 
@@ -6,16 +8,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q, Sum
 from django.http import Http404
 
 from dondoc import access
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain import emulation
+from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
 
-from .models import Commitment, Disbursement, Investor, PlanLine, Project, RuleSet
+from .models import Assigner, Commitment, Disbursement, Investor, PlanLine, Project, Proposal, RuleSet, Source
 
 
 def visible_projects(user, *, everything: bool = False):
@@ -70,19 +75,39 @@ def rules_from_programs(year: int) -> Rules:
 # Figures -----------------------------------------------------------------------------------------------------
 
 
-def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
-    """(project id, extended) -> plan as of ``as_of``: per line key, the latest line effective by then."""
-    lines = PlanLine.objects.filter(year=year, assigner=assigner).filter(
-        Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+class LineInForce(NamedTuple):
+    project_id: int
+    source: str
+    year: int
+    origin_year: int
+    amount: int
+    budget_level: str
+
+
+def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
+                  ) -> dict[tuple[int, str, int, int], LineInForce]:
+    """The plan in force on ``as_of``: per key (project id, source, plan year, year of origin), the latest line
+    effective by then (``effective_on`` null = from the start; on the same day, the later line). ``year`` None: every
+    plan year. The one place that answers "the plan of a date" (ADR 0005)."""
+    lines = PlanLine.objects.filter(assigner=assigner).filter(Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+    if year is not None:
+        lines = lines.filter(year=year)
     if projects is not None:
         lines = lines.filter(project__in=projects)
-    latest: dict[tuple, tuple] = {}
-    for row in sorted(lines.values("id", "project_id", "source", "origin_year", "amount", "effective_on"),
-                      key=lambda r: (r["effective_on"] or dt.date.min, r["id"])):
-        latest[(row["project_id"], row["source"], row["origin_year"])] = (row["origin_year"] < year, row["amount"])
+    rows = lines.values_list("id", "effective_on", "project_id", "source", "year", "origin_year", "amount",
+                             "budget_level")
+    latest: dict[tuple[int, str, int, int], LineInForce] = {}
+    for _id, _on, pid, source, plan_year, origin, amount, level in sorted(
+            rows, key=lambda r: (r[1] or dt.date.min, r[0])):
+        latest[(pid, source, plan_year, origin)] = LineInForce(pid, source, plan_year, origin, amount, level)
+    return latest
+
+
+def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
+    """(project id, extended) -> plan in force on ``as_of``."""
     out: dict[tuple[int, bool], int] = defaultdict(int)
-    for (pid, _s, _o), (extended, amount) in latest.items():
-        out[(pid, extended)] += amount
+    for line in plan_in_force(year, as_of, assigner, projects).values():
+        out[(line.project_id, line.origin_year < year)] += line.amount
     return out
 
 
@@ -293,8 +318,8 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
     curve at month ends, the milestones."""
     evaluation_scope = visible_projects(user) if access.partial(user, everything) else None
     rules = rules_for(year)
-    plan = sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator, evaluation_scope).items()
-               if not ext)
+    plans = plan_amounts(year, as_of, rules.denominator, evaluation_scope)
+    plan = sum(v for (_pid, ext), v in plans.items() if not ext)
     monthly = monthly_disbursed(year, as_of, evaluation_scope)
     actual, total = [], monthly.get(0, 0)
     for month in range(1, 13):
@@ -306,11 +331,88 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
     for sched in schedules(year, evaluation_scope).values():
         for month, amount in sched.items():
             committed_by_month[month] += amount
-    plan_all = plan + sum(v for (_pid, ext), v in plan_amounts(year, as_of, rules.denominator,
-                                                                evaluation_scope).items() if ext)
+    plan_all = plan + sum(v for (_pid, ext), v in plans.items() if ext)
     committed, running = [], 0
     for month in range(1, 13):
         running += committed_by_month.get(month, 0)
         committed.append((month, rules_mod.rate(running, plan_all)))
     return {"year": year, "as_of": as_of, "plan": plan, "actual": actual, "committed": committed,
             "milestones": [m for m in rules.for_capital(CURRENT)], "extended_milestones": rules.for_capital(EXTENDED)}
+
+
+def emulation_lists(*, as_of: dt.date, year: int | None = None, user=None, everything: bool = False
+                    ) -> emulation.Lists:
+    """Emulation and criticism lists as of ``as_of`` (``domain.emulation``) over the investors ``user`` may see."""
+    year = year or as_of.year
+    ev = evaluate(year=year, as_of=as_of, user=user, everything=everything)
+    investors = [emulation.InvestorFigures(r.investor.name, r.investor.agency.code if r.investor.agency else "",
+                                           r.investor.agency.name if r.investor.agency else "",
+                                           r.current.plan, r.current.disbursed) for r in ev.investors]
+    return emulation.judge(investors, year=year, as_of=as_of, cut=ev.rules.cut.percent if ev.rules.cut else None)
+
+
+# Reallocation ------------------------------------------------------------------------------------------------
+
+SOURCE_LABELS = dict(Source.choices)
+REALLOCATED = Assigner.TINH  # the capital moved: the province-assigned plan (the PPC decides it)
+
+
+def visible_proposals(user):
+    return access.scope(user, Proposal.objects.all())
+
+
+def get_proposal_for(user, pk: int) -> Proposal:
+    try:
+        return visible_proposals(user).get(pk=pk)
+    except Proposal.DoesNotExist:
+        raise Http404("no such proposal") from None
+
+
+def allocated_new_capital(as_of: dt.date, assigner: str = REALLOCATED) -> dict[int, int]:
+    """Project id -> new capital allocated over every plan year in force on ``as_of`` (each year's own lines)."""
+    out: dict[int, int] = defaultdict(int)
+    for line in plan_in_force(None, as_of, assigner).values():
+        if line.origin_year == line.year:
+            out[line.project_id] += line.amount
+    return out
+
+
+def reallocation_inputs(year: int, as_of: dt.date) -> list[realloc.ProjectIn]:
+    """Every project with a province-assigned line in force, in code order, as the analysis takes it."""
+    from .importers import budget_level as derive_level
+
+    lines: dict[int, list[LineInForce]] = defaultdict(list)
+    for line in plan_in_force(year, as_of, REALLOCATED).values():
+        lines[line.project_id].append(line)
+    paid = disbursed_amounts(year, as_of)
+    sched = schedules(year)
+    allocated = allocated_new_capital(as_of)
+    out = []
+    for project in Project.objects.filter(pk__in=list(lines)).select_related("investor__agency").order_by("code"):
+        pid, agency = project.pk, project.investor.agency
+        out.append(realloc.ProjectIn(
+            code=project.code,
+            lines=tuple(realloc.PlanLineIn(ln.source, ln.budget_level or derive_level(ln.source, agency),
+                                           ln.origin_year, ln.amount) for ln in lines[pid]),
+            paid_current=paid.get((pid, False), 0), paid_extended=paid.get((pid, True), 0),
+            schedule=sched.get(pid, {}), declared_need=project.additional_need,
+            total_investment=project.total_investment, allocated=allocated.get(pid, 0),
+            name=project.name, investor=project.investor.name))
+    return out
+
+
+def analyse_reallocation(*, as_of: dt.date, year: int | None = None) -> realloc.Analysis:
+    """Each project's year-end forecast and the solver's transfers as of ``as_of``."""
+    year = year or as_of.year
+    return realloc.analyse(reallocation_inputs(year, as_of), year=year, as_of=as_of, labels=SOURCE_LABELS)
+
+
+def analysis_of(proposal: Proposal) -> realloc.Analysis:
+    """The analysis of a saved proposal with the transfers the DPI kept (for its Tờ trình and annex)."""
+    from dondoc.domain.reallocation import Transfer
+
+    analysis = analyse_reallocation(as_of=proposal.as_of, year=proposal.year)
+    kept = [Transfer(t.donor.code, t.receiver.code, t.source, t.budget_level, t.origin_year, t.amount)
+            for t in proposal.transfers.filter(amount__gt=0).select_related("donor", "receiver")]
+    dropped = sum(t.proposed - t.amount for t in proposal.transfers.all())
+    return realloc.with_transfers(analysis, kept, dropped)

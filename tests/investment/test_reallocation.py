@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from dondoc.core.models import AuditEvent
 from dondoc.domain.forecast import forecast
-from dondoc.investment import queries, reallocation
+from dondoc.investment import actions, queries
 from dondoc.investment.models import PlanLine, Project, Proposal
 
 from .conftest import MILLION, D, pay
@@ -150,19 +150,19 @@ def test_need_capped_by_remaining_total_investment(small):
 
 
 def test_approve_writes_revised_lines_and_reverse_restores(small, personas):
-    proposal = reallocation.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
+    proposal = actions.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
     t = proposal.transfers.get()
     with pytest.raises(ValidationError):
-        reallocation.adjust_transfer(actor=personas.admin, transfer=t, amount=301 * MILLION)  # over the need
+        actions.adjust_transfer(actor=personas.admin, transfer=t, amount=301 * MILLION)  # over the need
     with pytest.raises(ValidationError):
-        reallocation.adjust_transfer(actor=personas.admin, transfer=t, amount=250_500_000)  # not whole millions
-    reallocation.adjust_transfer(actor=personas.admin, transfer=t, amount=250 * MILLION)
+        actions.adjust_transfer(actor=personas.admin, transfer=t, amount=250_500_000)  # not whole millions
+    actions.adjust_transfer(actor=personas.admin, transfer=t, amount=250 * MILLION)
     before = list(PlanLine.objects.values_list("id", "amount"))
     with pytest.raises(PermissionDenied):
-        reallocation.approve(actor=personas.admin, proposal=proposal, decision="1/QĐ", decided_on=D(2020, 10, 15))
+        actions.approve(actor=personas.admin, proposal=proposal, decision="1/QĐ", decided_on=D(2020, 10, 15))
     with pytest.raises(ValidationError):
-        reallocation.approve(actor=personas.leader, proposal=proposal, decision=" ", decided_on=D(2020, 10, 15))
-    lines = reallocation.approve(actor=personas.leader, proposal=proposal, decision="2345/QĐ-UBND",
+        actions.approve(actor=personas.leader, proposal=proposal, decision=" ", decided_on=D(2020, 10, 15))
+    lines = actions.approve(actor=personas.leader, proposal=proposal, decision="2345/QĐ-UBND",
                                  decided_on=D(2020, 10, 15))
     assert sorted((ln.project.code, ln.amount, ln.kind, ln.decision) for ln in lines) == [
         ("7810657", 1_250 * MILLION, "revised", "2345/QĐ-UBND"), ("7900001", 1_750 * MILLION, "revised", "2345/QĐ-UBND")]
@@ -171,8 +171,8 @@ def test_approve_writes_revised_lines_and_reverse_restores(small, personas):
     assert plans[(small["p1"].pk, False)] == 1_250 * MILLION and plans[(small["p3"].pk, False)] == 1_750 * MILLION
     assert queries.plan_amounts(2020, D(2020, 10, 14), "tinh")[(small["p3"].pk, False)] == 2_000 * MILLION
     with pytest.raises(ValidationError):
-        reallocation.adjust_transfer(actor=personas.admin, transfer=t, amount=0)  # decided: frozen
-    reallocation.reverse(actor=personas.leader, proposal=proposal, decision="2400/QĐ-UBND", decided_on=D(2020, 11, 1))
+        actions.adjust_transfer(actor=personas.admin, transfer=t, amount=0)  # decided: frozen
+    actions.reverse(actor=personas.leader, proposal=proposal, decision="2400/QĐ-UBND", decided_on=D(2020, 11, 1))
     plans = queries.plan_amounts(2020, D(2020, 11, 1), "tinh")
     assert plans[(small["p1"].pk, False)] == 1_000 * MILLION and plans[(small["p3"].pk, False)] == 2_000 * MILLION
     assert PlanLine.objects.filter(kind="revised").count() == 4
@@ -185,14 +185,14 @@ def test_approve_writes_revised_lines_and_reverse_restores(small, personas):
 def test_only_dpi_proposes_and_officers_see_their_own(small, personas):
     for name in ("leader", "officer", "head", "other"):
         with pytest.raises(PermissionDenied):
-            reallocation.create_proposal(actor=getattr(personas, name), as_of=D(2020, 9, 30))
-    proposal = reallocation.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
+            actions.create_proposal(actor=getattr(personas, name), as_of=D(2020, 9, 30))
+    proposal = actions.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
     for name in ("admin", "leader", "officer", "head", "other"):  # p1 is STC's, p3 is KBNN's: both touched
-        assert list(reallocation.visible_proposals(getattr(personas, name))) == [proposal]
+        assert list(queries.visible_proposals(getattr(personas, name))) == [proposal]
     proposal.transfers.update(receiver=small["p3"], donor=small["p3"])  # now only KBNN's projects
-    assert list(reallocation.visible_proposals(personas.officer)) == []
-    assert list(reallocation.visible_proposals(personas.other)) == [proposal]
+    assert list(queries.visible_proposals(personas.officer)) == []
+    assert list(queries.visible_proposals(personas.other)) == [proposal]
     for name in ("admin", "officer", "head", "other"):
         with pytest.raises(PermissionDenied):
-            reallocation.approve(actor=getattr(personas, name), proposal=proposal, decision="1",
+            actions.approve(actor=getattr(personas, name), proposal=proposal, decision="1",
                                  decided_on=dt.date(2020, 10, 1))

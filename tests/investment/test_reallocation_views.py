@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from dondoc.investment import reallocation
+from dondoc.investment import actions
 from dondoc.investment.models import PlanLine, Proposal
 
 from .conftest import MILLION, D
@@ -17,7 +17,7 @@ NAMES = ("admin", "leader", "officer", "head", "other", "anonymous")
 
 @pytest.fixture
 def proposal(small, personas):  # noqa: F811
-    return reallocation.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
+    return actions.create_proposal(actor=personas.admin, as_of=D(2020, 9, 30))
 
 
 def test_list_and_detail_per_persona(proposal, client_for, small):  # noqa: F811
@@ -77,7 +77,7 @@ def test_downloads_use_the_kept_amounts(proposal, client_for):
     from openpyxl import load_workbook
 
     t = proposal.transfers.get()
-    reallocation.adjust_transfer(actor=None, transfer=t, amount=200 * MILLION)
+    actions.adjust_transfer(actor=None, transfer=t, amount=200 * MILLION)
     url = reverse("investment:proposal", args=[proposal.pk])
     r = client_for("leader").get(url + "?format=xlsx")
     assert r.status_code == 200

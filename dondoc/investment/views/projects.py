@@ -1,0 +1,98 @@
+"""Project list, a project's page (plan lines, commitment vs. actual, payments) and its committed schedule."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dondoc import access
+from dondoc.core import clock
+
+from .. import actions, queries
+from ..forms import ScheduleForm
+from .common import as_of as _as_of
+from .common import require_view
+
+
+@login_required
+def project_list(request):
+    require_view(request.user)
+    as_of = _as_of(request)
+    evaluation = queries.evaluate(year=as_of.year, as_of=as_of, user=request.user)
+    rows = evaluation.projects
+    q = request.GET.get("q", "").strip()
+    investor = request.GET.get("investor", "")
+    if q:
+        wanted = set(queries.visible_projects(request.user).filter(Q(code__icontains=q) | Q(name__icontains=q))
+                     .values_list("pk", flat=True))
+        rows = [r for r in rows if r.project.pk in wanted]
+    if investor.isdigit():
+        rows = [r for r in rows if r.project.investor_id == int(investor)]
+    if request.GET.get("behind"):
+        rows = [r for r in rows if r.behind]
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "investment/project_list.html", {
+        "page": page, "as_of": as_of, "q": q, "investor": investor, "behind": bool(request.GET.get("behind")),
+        "investors": queries.visible_investors(request.user).order_by("name"), "ev": evaluation,
+    })
+
+
+def _months(row: queries.ProjectRow, year: int, as_of: dt.date) -> list[dict]:
+    paid = queries.monthly_disbursed(year, as_of, [row.project.pk])
+    paid_ext = queries.monthly_disbursed(year, as_of, [row.project.pk], extended=True)
+    out, committed, actual = [], 0, paid.get(0, 0) + paid_ext.get(0, 0)
+    for month in range(1, 13):
+        committed += row.schedule.get(month, 0)
+        started = dt.date(year, month, 1) <= as_of
+        actual += paid.get(month, 0) + paid_ext.get(month, 0)
+        out.append({"month": month, "committed": row.schedule.get(month, 0), "committed_cum": committed,
+                    "actual": (paid.get(month, 0) + paid_ext.get(month, 0)) if started else None,
+                    "actual_cum": actual if started else None,
+                    "difference": (actual - committed) if started else None})
+    return out
+
+
+@login_required
+def project_detail(request, code: str):
+    require_view(request.user)
+    project = queries.get_project_for(request.user, code)
+    as_of = _as_of(request)
+    year = as_of.year
+    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
+    row = next((r for r in evaluation.projects if r.project.pk == project.pk), None)
+    can_commit = access.can(request.user, "investment.commit", project)
+    return render(request, "investment/project.html", {
+        "project": project, "row": row, "as_of": as_of, "year": year, "ev": evaluation,
+        "lines": project.plan_lines.select_related("batch").order_by("year", "origin_year", "source", "assigner", "id"),
+        "payments": project.disbursements.filter(paid_on__lte=as_of).order_by("-paid_on", "-id")[:100],
+        "months": _months(row, year, as_of) if row else [],
+        "can_commit": can_commit,
+        "form": ScheduleForm(initial_months=row.schedule if row else {}) if can_commit else None,
+    })
+
+
+@login_required
+@require_POST
+def project_schedule(request, code: str):
+    project = queries.get_project_for(request.user, code)
+    if not access.can(request.user, "investment.commit", project):
+        raise Http404
+    form = ScheduleForm(request.POST)
+    year = clock.today().year
+    if form.is_valid():
+        try:
+            changed = actions.set_schedule(actor=request.user, project=project, year=year, months=form.months())
+        except (PermissionDenied, ValidationError) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Committed schedule saved (%(n)s months changed).") % {"n": changed})
+    else:
+        messages.error(request, _("Check the amounts of the committed schedule."))
+    return redirect("investment:project", code=project.code)

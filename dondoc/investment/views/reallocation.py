@@ -1,0 +1,92 @@
+"""Review of reallocation proposals (issue 7): the DPI prepares and adjusts, a leader approves, rejects or reverses;
+the draft Tờ trình and its annex."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from dondoc import access
+from dondoc.core import clock
+
+from .. import actions, documents, queries
+from ..models import ProposedTransfer
+from .common import date_or_none, millions
+
+DOCUMENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@login_required
+def proposal_list(request):
+    if not access.can(request.user, "investment.view"):
+        raise Http404
+    can_propose = access.can(request.user, "investment.reallocate")
+    if request.method == "POST":
+        if not can_propose:
+            raise PermissionDenied
+        as_of = date_or_none(request.POST.get("as_of", ""))
+        if as_of is None:
+            messages.error(request, _("Give the date of the figures (dd/mm/yyyy)."))
+            return redirect("investment:reallocation")
+        proposal = actions.create_proposal(actor=request.user, as_of=as_of)
+        return redirect("investment:proposal", pk=proposal.pk)
+    proposals = queries.visible_proposals(request.user).prefetch_related("transfers")
+    return render(request, "investment/reallocation_list.html", {
+        "proposals": proposals, "can_propose": can_propose, "today": clock.today()})
+
+
+def _decide(request, proposal) -> None:
+    """Apply the POSTed review step; ValidationError for the user to read."""
+    action = request.POST.get("action", "")
+    if action in ("adjust", "remove"):
+        try:
+            transfer = proposal.transfers.get(pk=int(request.POST.get("transfer", "0")))
+        except (ValueError, ProposedTransfer.DoesNotExist):
+            raise Http404 from None
+        amount = 0 if action == "remove" else millions(request.POST.get("amount", ""))
+        if amount is None:
+            raise ValidationError(_("A transfer is a whole number of million đồng, not negative."))
+        actions.adjust_transfer(actor=request.user, transfer=transfer, amount=amount)
+    elif action in ("approve", "reverse"):
+        day = date_or_none(request.POST.get("decided_on", ""))
+        if day is None:
+            raise ValidationError(_("Give the date of the decision (dd/mm/yyyy)."))
+        func = actions.approve if action == "approve" else actions.reverse
+        func(actor=request.user, proposal=proposal, decision=request.POST.get("decision", ""), decided_on=day)
+    elif action == "reject":
+        actions.reject(actor=request.user, proposal=proposal, note=request.POST.get("note", ""))
+
+
+@login_required
+def proposal_detail(request, pk: int):
+    proposal = queries.get_proposal_for(request.user, pk)
+    if request.method == "POST":
+        if request.POST.get("action", "") not in ("adjust", "remove", "approve", "reverse", "reject"):
+            return redirect("investment:proposal", pk=proposal.pk)
+        try:
+            _decide(request, proposal)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("investment:proposal", pk=proposal.pk)
+    kind = request.GET.get("format")
+    if kind in DOCUMENT_TYPES:
+        analysis = queries.analysis_of(proposal)
+        data = (documents.to_trinh_docx(analysis, date=clock.today()) if kind == "docx"
+                else documents.annex_xlsx(analysis))
+        response = HttpResponse(data, content_type=DOCUMENT_TYPES[kind])
+        name = "to-trinh" if kind == "docx" else "phu-luc"
+        response["Content-Disposition"] = f'attachment; filename="{name}-dieu-chuyen-{proposal.pk}.{kind}"'
+        return response
+    transfers = proposal.transfers.select_related("donor__investor", "receiver__investor")
+    return render(request, "investment/reallocation_detail.html", {
+        "proposal": proposal, "transfers": transfers, "total": sum(t.amount for t in transfers),
+        "can_adjust": access.can(request.user, "investment.reallocate") and proposal.state == "draft",
+        "can_approve": access.can(request.user, "investment.approve"), "today": clock.today()})
