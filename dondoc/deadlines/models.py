@@ -1,4 +1,4 @@
-"""Working-calendar overrides and SLA dossiers. States are computed (sla.py), never stored."""
+"""Working-calendar overrides and SLA dossiers. States are computed (domain/sla.py), never stored."""
 
 from django.conf import settings
 from django.db import models

@@ -14,9 +14,10 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
 from dondoc.core.models import AuditEvent
+from dondoc.domain import sla
 from dondoc.domain.workdays import CalendarRangeError
 
-from . import actions, calendar, importers, queries, sla
+from . import actions, calendar, importers, queries
 from .forms import DossierForm, EventForm, ImportForm, OverrideForm
 from .labels import STATE_LABELS
 from .models import CalendarOverride
