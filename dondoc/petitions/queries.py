@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from dondoc import access
-from dondoc.deadlines.calendar import get_calendar
+from dondoc.core.calendar import get_calendar
 from dondoc.domain import petition_clock, similarity
 from dondoc.domain.text import search_key
 
