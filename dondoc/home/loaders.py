@@ -1,48 +1,40 @@
-"""The reference and demo loaders, in order. Each later feature appends its own loader here."""
+"""The reference and demo loaders of every feature, in order (a loader may rely on the ones before it)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 
-from django.utils.module_loading import import_string
+from dondoc.accounts import demo as accounts_demo
+from dondoc.accounts import reference as accounts_reference
+from dondoc.deadlines import demo as deadlines_demo
+from dondoc.deadlines import reference as deadlines_reference
+from dondoc.investment import demo as investment_demo
+from dondoc.investment import reference as investment_reference
+from dondoc.petitions import demo as petitions_demo
+from dondoc.petitions import reference as petitions_reference
+from dondoc.programs import demo as programs_demo
+from dondoc.reporting import demo as reporting_demo
+from dondoc.reporting import reference as reporting_reference
 
 REFERENCE_LOADERS = [
-    "dondoc.accounts.reference.load",
-    "dondoc.deadlines.reference.load",
-    "dondoc.reporting.reference.load",
-    "dondoc.investment.reference.load",
-    "dondoc.petitions.reference.load",
+    accounts_reference.load,
+    deadlines_reference.load,
+    reporting_reference.load,
+    investment_reference.load,
+    petitions_reference.load,
 ]
 DEMO_LOADERS = [
-    "dondoc.accounts.demo.load",
-    "dondoc.programs.demo.load",
-    "dondoc.deadlines.demo.load",
-    "dondoc.reporting.demo.load",
-    "dondoc.investment.demo.load",
-    "dondoc.petitions.demo.load",
+    accounts_demo.load,
+    programs_demo.load,
+    deadlines_demo.load,
+    reporting_demo.load,
+    investment_demo.load,
+    petitions_demo.load,
 ]
 
 
-def optional(path: str):
-    """The object at ``path``, or None while its module does not exist yet (a feature not landed).
-
-    An existing module that fails to import is an error, never skipped.
-    """
-    module = path.rsplit(".", 1)[0]
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return import_string(path)
-
-
-def run(paths: list[str], *, as_of: dt.date, actor=None, write: Callable[[str], None] = print) -> None:
-    for path in paths:
-        loader = optional(path)
-        if loader is None:
-            continue
+def run(loaders: list[Callable], *, as_of: dt.date, actor=None, write: Callable[[str], None] = print) -> None:
+    for loader in loaders:
         for line in loader(actor=actor, as_of=as_of):
             write(line)
