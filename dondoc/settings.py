@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dondoc.reporting",
     "dondoc.investment",
     "dondoc.petitions",
+    "dondoc.home",  # composition: home page, navigation, loaders of every feature
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dondoc.core.context_processors.shell",
+                "dondoc.home.context_processors.shell",
             ],
         },
     },

@@ -4,12 +4,13 @@ from django.urls import include, path
 
 from dondoc.accounts import views as account_views
 from dondoc.core import views as core_views
+from dondoc.home import views as home_views
 
 admin.site.site_header = "dondoc"
 admin.site.site_title = "dondoc"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("audit/", core_views.audit_list, name="audit"),
     path("agencies/", include("dondoc.accounts.urls")),

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from . import audit
-from .models import AuditEvent
+from .models import AuditEvent, CalendarOverride
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -59,3 +59,9 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["target_repr", "actor_name", "kind"]
     date_hierarchy = "at"
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(AuditedAdmin):
+    list_display = ["date", "kind", "name", "reference", "entered_by"]
+    readonly_fields = ["entered_by", "entered_at"]

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.domain import workdays
+
 
 class AuditEvent(models.Model):
     """One state change. Written by action functions in the same transaction as the change; never edited."""
@@ -40,3 +42,39 @@ class AuditEvent(models.Model):
         old = self.old if isinstance(self.old, dict) else {}
         new = self.new if isinstance(self.new, dict) else {}
         return [(key, old.get(key), new.get(key)) for key in dict.fromkeys([*old, *new])]
+
+
+class OverrideKind(models.TextChoices):
+    OFF = workdays.OVERRIDE_OFF, _("day off")
+    WORKDAY = workdays.OVERRIDE_WORKDAY, _("working day")
+
+
+class CalendarOverride(models.Model):
+    """A day the law (the `holidays` package) does not know: a future swap, a provincial decision.
+
+    Read by ``core.calendar`` for every feature; edited through ``deadlines`` (calendar page, command,
+    actions). The table keeps its first name: the model moved here from ``deadlines`` (migrations
+    core 0002 and deadlines 0002 change only Django's state).
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=OverrideKind.choices)
+    name = models.CharField(_("name"), max_length=255)
+    reference = models.CharField(_("legal reference"), max_length=255)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+
+    class Meta:
+        db_table = "deadlines_calendaroverride"
+        ordering = ["date"]
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"
+
+    def as_day(self) -> workdays.Day:
+        return workdays.Day(self.date, self.name, self.kind, self.reference)

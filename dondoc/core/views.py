@@ -1,5 +1,3 @@
-
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
@@ -7,9 +5,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dondoc import access
-from dondoc.accounts.models import Agency, AgencyGroup, Organisation
+from dondoc.accounts.models import Agency
 
-from . import clock, panels
+from . import clock
 from .models import AuditEvent
 
 
@@ -17,25 +15,6 @@ from .models import AuditEvent
 def healthz(request):
     """Liveness for the operator's monitor: the database answers."""
     return JsonResponse({"ok": True, "agencies": Agency.objects.count()})
-
-
-@login_required
-def home(request):
-    today = clock.today()
-    user = request.user
-    counts = [
-        {"label": "agencies", "value": Agency.objects.active_on(today).count()},
-        {"label": "groups", "value": AgencyGroup.objects.count()},
-        {"label": "accounts", "value": get_user_model().objects.filter(is_active=True).count()},
-    ]
-    my_agencies = access.scope(user, Agency.objects.all()) if not access.sees_all(user) else Agency.objects.none()
-    return render(request, "core/home.html", {
-        "counts": counts,
-        "my_agencies": my_agencies,
-        "organisation": Organisation.on(today),
-        "month_start": today.replace(day=1),
-        "panels": panels.collect(request, today),
-    })
 
 
 @login_required

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dondoc.core import audit
+from dondoc.core import audit, calendar
+from dondoc.core.models import CalendarOverride, OverrideKind
 
-from . import calendar
-from .models import CalendarOverride, Dossier, DossierPause, DossierType, OverrideKind
+from .models import Dossier, DossierPause, DossierType
 
 OVERRIDE_FIELDS = ["date", "kind", "name", "reference"]
 TYPE_FIELDS = ["code", "name", "days", "working", "start_event", "legal_basis", "agency", "due_soon_days"]

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dondoc.core.admin import AuditedAdmin
 
-from .models import CalendarOverride, DossierType
+from .models import DossierType
 
 
 @admin.register(DossierType)
@@ -11,8 +11,3 @@ class DossierTypeAdmin(AuditedAdmin):
 
     list_display = ["code", "name", "days", "working", "start_event", "legal_basis", "agency"]
 
-
-@admin.register(CalendarOverride)
-class CalendarOverrideAdmin(AuditedAdmin):
-    list_display = ["date", "kind", "name", "reference", "entered_by"]
-    readonly_fields = ["entered_by", "entered_at"]

@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dondoc.domain import sla
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
 
-from . import queries, sla
+from . import queries
 from .models import Dossier
 
 

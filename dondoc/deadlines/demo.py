@@ -13,9 +13,10 @@ import datetime as dt
 from django.db import transaction
 
 from dondoc.accounts.models import Agency
+from dondoc.core import calendar
 from dondoc.domain.workdays import Pause
 
-from . import actions, calendar
+from . import actions
 from .models import Dossier, DossierType
 
 PROJECTS = [

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Agency
+from dondoc.core.models import OverrideKind
 
-from .models import DossierType, OverrideKind
+from .models import DossierType
 
 
 class DossierForm(forms.Form):

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from dondoc.accounts.models import Agency
 from dondoc.accounts.reference import registry_from_db
+from dondoc.core import calendar
 from dondoc.domain.text import search_key
 
-from . import actions, calendar, queries
+from . import actions, queries
 from .models import Dossier, DossierType
 from .tabular import Issue, Report, TableError, match_header, parse_day, read_rows
 

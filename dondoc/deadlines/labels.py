@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from . import sla
+from dondoc.domain import sla
 
 STATE_LABELS = {
     sla.OVERDUE: _("overdue"),

@@ -1,42 +1,12 @@
-"""Working-calendar overrides and SLA dossiers. States are computed (sla.py), never stored."""
+"""SLA dossiers and their time-limit rules. States are computed (domain/sla.py), never stored. The working
+calendar's overrides live in core (``core.models.CalendarOverride``), as every feature counts days."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.domain import workdays
-
-
-class OverrideKind(models.TextChoices):
-    OFF = workdays.OVERRIDE_OFF, _("day off")
-    WORKDAY = workdays.OVERRIDE_WORKDAY, _("working day")
-
-
-class CalendarOverride(models.Model):
-    """A day the law (the `holidays` package) does not know: a future swap, a provincial decision."""
-
-    date = models.DateField(_("date"), unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=OverrideKind.choices)
-    name = models.CharField(_("name"), max_length=255)
-    reference = models.CharField(_("legal reference"), max_length=255)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
-    )
-    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("calendar override")
-        verbose_name_plural = _("calendar overrides")
-
-    def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
-
-    def as_day(self) -> workdays.Day:
-        return workdays.Day(self.date, self.name, self.kind, self.reference)
 
 
 class DossierType(models.Model):

@@ -9,8 +9,9 @@ from django.http import Http404
 
 from dondoc import access
 from dondoc.accounts.models import Agency
+from dondoc.core import calendar
+from dondoc.domain import sla
 
-from . import calendar, sla
 from .labels import STATE_LABELS
 from .models import Dossier, DossierType
 

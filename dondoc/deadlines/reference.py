@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from dondoc.accounts.models import Agency
+from dondoc.core import calendar
 
-from . import actions, calendar
+from . import actions
 from .models import DossierType
 
 SEED_TYPES = [

@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from dondoc.documents.model import Section, Table
 from dondoc.documents.spreadsheet import Sheet
+from dondoc.domain import sla
 
-from . import sla
 from .models import Dossier
 from .queries import evaluate
 

@@ -12,14 +12,14 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import clock
-from dondoc.core.models import AuditEvent
+from dondoc.core import calendar, clock
+from dondoc.core.models import AuditEvent, CalendarOverride
+from dondoc.domain import sla
 from dondoc.domain.workdays import CalendarRangeError
 
-from . import actions, calendar, importers, queries, sla
+from . import actions, importers, queries
 from .forms import DossierForm, EventForm, ImportForm, OverrideForm
 from .labels import STATE_LABELS
-from .models import CalendarOverride
 
 
 def _day(value: str | None) -> dt.date | None:

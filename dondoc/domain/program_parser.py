@@ -30,10 +30,10 @@ from pathlib import Path
 from .agencies import Registry
 from .program_actors import ActorScanner
 from .program_dates import clauses, extract_schedule, find_recurrence
-from .program_reader import ParseError, clean_lines, read_file
+from .program_reader import NO_CONVERTERS, Converters, ParseError, clean_lines, read_file
 from .text import fold
 
-__all__ = ["ParseError", "parse_file", "parse_text", "scanner_for"]
+__all__ = ["Converters", "ParseError", "parse_file", "parse_text", "scanner_for"]
 
 _F = re.IGNORECASE
 _PART = re.compile(r"^(?:(?:PHẦN|Phần)\s+)?(?P<n>[IVX]{1,5})\.\s+(?P<t>\S.*)$")
@@ -297,6 +297,6 @@ def parse_text(text: str, registry: Registry) -> dict:
     return parse_lines(clean_lines(text), registry)
 
 
-def parse_file(path: str | Path, registry: Registry) -> dict:
-    """Parse a .txt, .docx, .html, text .pdf or (with LibreOffice) .doc file. Raises ParseError."""
-    return parse_lines(clean_lines(read_file(path)), registry)
+def parse_file(path: str | Path, registry: Registry, converters: Converters = NO_CONVERTERS) -> dict:
+    """Parse a .txt, .docx, .html, text .pdf or (with an office converter) .doc file. Raises ParseError."""
+    return parse_lines(clean_lines(read_file(path, converters)), registry)

@@ -1,16 +1,18 @@
-"""Read a program document (.txt, .docx, .html, text .pdf, .doc via LibreOffice) into clean lines.
+"""Read a program document (.txt, .docx, .html, text .pdf, .doc through a converter) into clean lines.
 
 ``read_file`` returns Unicode text (legacy encodings converted); ``clean_lines`` normalises it (NFC,
 new-style tone placement, spaces) and drops web boilerplate and page numbers. Pure Python; python-docx
-and pypdf are imported only when such a file is read. ``pdftotext`` (poppler) is used when installed.
+and pypdf are imported only when such a file is read. Outside programs (LibreOffice for .doc, poppler's
+pdftotext) are never started here: the adapter passes them in as ``Converters``
+(``dondoc.documents.convert``); without them .doc files are refused and PDFs are read with pypdf.
 """
 
 from __future__ import annotations
 
+import io
 import re
-import shutil
-import subprocess
-import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,6 +22,17 @@ from .text import fold, fold_tone, nfc
 
 class ParseError(ValueError):
     """The document cannot be read or holds no text. The message is one line."""
+
+
+@dataclass(frozen=True)
+class Converters:
+    """Conversions through outside programs. Each raises an exception with a one-line message on failure."""
+
+    office_to_docx: Callable[[Path], bytes] | None = None  # .doc/.odt/.rtf -> .docx bytes
+    pdf_pages: Callable[[Path], list[str] | None] | None = None  # a PDF's page texts; None: not available
+
+
+NO_CONVERTERS = Converters()
 
 
 # --- Text normalisation ------------------------------------------------------------------------------
@@ -61,7 +74,7 @@ def clean_lines(text: str) -> list[str]:
 
 
 # --- Files -------------------------------------------------------------------------------------------
-def read_file(path: str | Path) -> str:
+def read_file(path: str | Path, converters: Converters = NO_CONVERTERS) -> str:
     """The text of a document file. Raises ParseError when it cannot be read or is empty."""
     path = Path(path)
     try:
@@ -73,11 +86,11 @@ def read_file(path: str | Path) -> str:
     kind = _kind(path, data[:2048])
     try:
         if kind == "pdf":
-            text = _pdf_text(path)
+            text = _pdf_text(path, converters)
         elif kind == "docx":
             text = _docx_text(path)
         elif kind == "office":
-            text = _office_text(path)
+            text = _office_text(path, converters)
         elif kind == "html":
             text = _html_text(data)
         else:
@@ -105,12 +118,12 @@ def _kind(path: Path, head: bytes) -> str:
 
 
 # --- .docx -------------------------------------------------------------------------------------------
-def _docx_text(path: Path) -> str:
+def _docx_text(source: Path | bytes) -> str:
     import docx  # python-docx
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
-    document = docx.Document(str(path))
+    document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     numbering = _Numbering(document)
     lines: list[str] = []
 
@@ -225,26 +238,22 @@ class _Numbering:
         return re.sub(r"%(\d)", render, text) + " "
 
 
-# --- .doc / .odt / .rtf through LibreOffice ----------------------------------------------------------
-def _office_text(path: Path) -> str:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if not soffice:
-        raise ParseError(
-            f"cannot read {path.name}: converting {path.suffix or 'this'} files needs LibreOffice (soffice), "
-            "which is not installed; save the file as .docx"
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp, "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
-               "--outdir", tmp, str(path)]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=180, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise ParseError(f"cannot read {path.name}: LibreOffice conversion timed out") from exc
-        out = Path(tmp, path.stem + ".docx")
-        if not out.exists():
-            raise ParseError(f"cannot read {path.name}: LibreOffice could not convert it")
-        return _docx_text(out)
+# --- converters (outside programs, passed in) ---------------------------------------------------------
+def _convert(convert: Callable, path: Path):
+    """``convert(path)``; its failure becomes a ParseError naming the file."""
+    try:
+        return convert(path)
+    except Exception as exc:  # a missing or failing program: one line
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ParseError(f"cannot read {path.name}: {reason}") from exc
+
+
+# --- .doc / .odt / .rtf through a converter to .docx --------------------------------------------------
+def _office_text(path: Path, converters: Converters) -> str:
+    if converters.office_to_docx is None:
+        raise ParseError(f"cannot read {path.name}: no converter for {path.suffix or 'this'} files here; "
+                         "save the file as .docx")
+    return _docx_text(_convert(converters.office_to_docx, path))
 
 
 # --- .html -------------------------------------------------------------------------------------------
@@ -296,23 +305,18 @@ def _html_text(data: bytes) -> str:
 _SCANNED = "no text layer: scanned PDF, OCR needed"
 
 
-def _pdf_pages(path: Path, use_pdftotext: bool | None = None) -> list[str]:
-    if use_pdftotext is None:
-        use_pdftotext = shutil.which("pdftotext") is not None
-    if use_pdftotext:
-        done = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120,
-                              check=False)
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ParseError(f"cannot read {path.name}: {message[0] if message else 'pdftotext failed'}")
-        return done.stdout.decode("utf-8", "replace").split("\f")
+def _pdf_pages(path: Path, converters: Converters) -> list[str]:
+    """The converter's pages (pdftotext) when it has them, else pypdf's."""
+    pages = _convert(converters.pdf_pages, path) if converters.pdf_pages else None
+    if pages is not None:
+        return pages
     from pypdf import PdfReader
 
     return [page.extract_text() or "" for page in PdfReader(str(path)).pages]
 
 
-def _pdf_text(path: Path, use_pdftotext: bool | None = None) -> str:
-    pages = _pdf_pages(path, use_pdftotext)
+def _pdf_text(path: Path, converters: Converters = NO_CONVERTERS) -> str:
+    pages = _pdf_pages(path, converters)
     if sum(len(p.strip()) for p in pages) < 20:
         raise ParseError(_SCANNED)
     return join_pdf_lines(pages)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit, clock
+from dondoc.core.calendar import get_calendar
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import CalendarRangeError
 
@@ -49,12 +50,6 @@ ATTACHMENT_TYPES = {
     ".jpeg": "image/jpeg",
     ".png": "image/png",
 }
-
-
-def _calendar():
-    from dondoc.deadlines.calendar import get_calendar
-
-    return get_calendar()
 
 
 def _require(ok: bool) -> None:
@@ -197,7 +192,7 @@ def create_from_recommendation(*, actor, agency: Agency, text: str, source_label
 def compute_deadline(petition: Petition, on: dt.date, days: int) -> tuple[dt.date, str]:
     """``days`` working days after ``on`` (Civil Code counting, the working calendar), with its rule."""
     try:
-        deadline = _calendar().deadline(on, days, True)
+        deadline = get_calendar().deadline(on, days, True)
     except CalendarRangeError as exc:
         raise ValidationError(_("The date is outside the working calendar.")) from exc
     source = (f"thời hạn mặc định của lĩnh vực “{petition.category.name}”" if days == petition.category.answer_days

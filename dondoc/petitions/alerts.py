@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dondoc.domain import petition_clock
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
 
-from . import clock, queries
+from . import queries
 from .models import Petition
 
 
@@ -23,7 +24,7 @@ def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
     values = {"ref": p.reference, "agency": p.lead_agency.code, "subject": p.subject,
               "due": p.due_on.strftime("%d/%m/%Y"), "rule": p.deadline_rule, "days": row.status.days_late,
               "as_of": as_of.strftime("%d/%m/%Y"), "category": p.category.name}
-    if row.state == clock.OVERDUE:
+    if row.state == petition_clock.OVERDUE:
         subject = _("[dondoc] Overdue petition %(ref)s (%(agency)s)") % values
         first = _("The answer to petition %(ref)s is overdue by %(days)s working day(s) as of %(as_of)s.") % values
     else:
@@ -45,7 +46,7 @@ def check(as_of: dt.date, actor=None) -> int:
     petitions = Petition.objects.select_related("category", "lead_agency")
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
-        for row in queries.deadline_rows(petitions, as_of, clock.OVERDUE, clock.DUE_SOON):
+        for row in queries.deadline_rows(petitions, as_of, petition_clock.OVERDUE, petition_clock.DUE_SOON):
             p = row.petition
             key = f"petitions.{row.state}:petition:{p.pk}:{p.lead_agency.code}:{p.due_on.isoformat()}"
             subject, body = _texts(row, as_of)

@@ -1,13 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from . import clock
+from dondoc.domain import petition_clock
 
 CLOCK_LABELS = {
-    clock.OVERDUE: _("overdue"),
-    clock.DUE_SOON: _("due soon"),
-    clock.ON_TRACK: _("within the time limit"),
-    clock.ON_TIME: _("answered on time"),
-    clock.LATE: _("answered late"),
-    clock.ANSWERED: _("answered"),
-    clock.NO_DEADLINE: _("no deadline"),
+    petition_clock.OVERDUE: _("overdue"),
+    petition_clock.DUE_SOON: _("due soon"),
+    petition_clock.ON_TRACK: _("within the time limit"),
+    petition_clock.ON_TIME: _("answered on time"),
+    petition_clock.LATE: _("answered late"),
+    petition_clock.ANSWERED: _("answered"),
+    petition_clock.NO_DEADLINE: _("no deadline"),
 }

@@ -1,7 +1,7 @@
 """Businesses' difficulties and petitions: the register, routing history, progress, attachments.
 
 States are stored (they are decisions people take); overdue / due soon are computed as of a date
-(``petitions/clock.py``). The deadline given at routing is stored with the rule that produced it: it is what the
+(``domain/petition_clock.py``). The deadline given at routing is stored with the rule that produced it: it is what the
 routing letter told the agency, so a later calendar override does not move it silently.
 """
 

@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.http import Http404
 
 from dondoc import access
-from dondoc.deadlines.calendar import get_calendar
-from dondoc.domain import similarity
+from dondoc.core.calendar import get_calendar
+from dondoc.domain import petition_clock, similarity
 from dondoc.domain.text import search_key
 
-from . import clock
 from .labels import CLOCK_LABELS
 from .models import OPEN, Attachment, Petition, State
 
@@ -50,15 +49,15 @@ def get_public(code: str) -> Petition:
     return petition
 
 
-def status(petition: Petition, as_of: dt.date, cal=None) -> clock.Status:
-    return clock.status(cal or work_calendar(), due_on=petition.due_on, answered_on=petition.answered_on, as_of=as_of,
-                        due_soon_days=petition.category.due_soon_days)
+def status(petition: Petition, as_of: dt.date, cal=None) -> petition_clock.Status:
+    return petition_clock.status(cal or work_calendar(), due_on=petition.due_on, answered_on=petition.answered_on,
+                                 as_of=as_of, due_soon_days=petition.category.due_soon_days)
 
 
 @dataclass(frozen=True)
 class Row:
     petition: Petition
-    status: clock.Status
+    status: petition_clock.Status
 
     @property
     def state(self) -> str:
@@ -84,11 +83,11 @@ def deadline_rows(queryset, as_of: dt.date, *states: str) -> list[Row]:
 
 
 def overdue(user, as_of: dt.date) -> list[Row]:
-    return deadline_rows(petitions_for(user), as_of, clock.OVERDUE)
+    return deadline_rows(petitions_for(user), as_of, petition_clock.OVERDUE)
 
 
 def due_soon(user, as_of: dt.date) -> list[Row]:
-    return deadline_rows(petitions_for(user), as_of, clock.DUE_SOON)
+    return deadline_rows(petitions_for(user), as_of, petition_clock.DUE_SOON)
 
 
 def search(queryset, q: str):
@@ -120,6 +119,6 @@ def panel_counts(user, today: dt.date) -> PanelCounts:
     month_start = today.replace(day=1)
     return PanelCounts(
         open=qs.filter(state__in=OPEN).count(),
-        overdue=len(deadline_rows(qs, today, clock.OVERDUE)),
+        overdue=len(deadline_rows(qs, today, petition_clock.OVERDUE)),
         answered_this_month=qs.filter(answered_on__gte=month_start, answered_on__lte=today).count(),
     )

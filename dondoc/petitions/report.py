@@ -18,8 +18,9 @@ from babel.numbers import format_decimal
 
 from dondoc.documents.model import Section, Table
 from dondoc.documents.spreadsheet import Sheet
+from dondoc.domain import petition_clock
 
-from . import clock, queries
+from . import queries
 from .models import Channel, Petition, State
 
 TITLE = "Tiếp nhận, xử lý khó khăn, kiến nghị của doanh nghiệp"
@@ -68,9 +69,10 @@ def figures(*, start: dt.date, end: dt.date, as_of: dt.date) -> Figures:
         "category", "lead_agency", "answered_by_agency")
     received = list(base.filter(received_on__gte=start, received_on__lte=last).order_by("received_on", "reference"))
     answered = list(base.filter(answered_on__gte=start, answered_on__lte=last).order_by("answered_on", "reference"))
-    waiting = queries.deadline_rows(base, as_of, clock.OVERDUE, clock.DUE_SOON, clock.ON_TRACK)
+    waiting = queries.deadline_rows(base, as_of, petition_clock.OVERDUE, petition_clock.DUE_SOON,
+                                    petition_clock.ON_TRACK)
     f = Figures(received=received, answered=answered, late=[p for p in answered if _is_late(p)],
-                overdue=[r for r in waiting if r.state == clock.OVERDUE], waiting=waiting,
+                overdue=[r for r in waiting if r.state == petition_clock.OVERDUE], waiting=waiting,
                 escalated=base.filter(state=State.ESCALATED, received_on__lte=as_of).count())
     by = defaultdict(AgencyFigures)
 
@@ -92,7 +94,7 @@ def figures(*, start: dt.date, end: dt.date, as_of: dt.date) -> Figures:
     for r in waiting:
         k = key(r.petition.lead_agency)
         by[k].waiting += 1
-        by[k].overdue += r.state == clock.OVERDUE
+        by[k].overdue += r.state == petition_clock.OVERDUE
     f.by_agency = dict(sorted(by.items()))
     return f
 
@@ -160,8 +162,9 @@ STATE_VI = {
     State.ANSWERED: "Đã trả lời", State.PUBLISHED: "Đã công khai trả lời", State.CLOSED: "Đã kết thúc",
     State.ESCALATED: "Đã chuyển UBND tỉnh", State.MERGED: "Đã gộp",
 }
-CLOCK_VI = {clock.OVERDUE: "quá hạn", clock.DUE_SOON: "sắp đến hạn", clock.ON_TRACK: "trong hạn",
-            clock.ON_TIME: "đúng hạn", clock.LATE: "quá hạn", clock.ANSWERED: "", clock.NO_DEADLINE: ""}
+CLOCK_VI = {petition_clock.OVERDUE: "quá hạn", petition_clock.DUE_SOON: "sắp đến hạn",
+            petition_clock.ON_TRACK: "trong hạn", petition_clock.ON_TIME: "đúng hạn", petition_clock.LATE: "quá hạn",
+            petition_clock.ANSWERED: "", petition_clock.NO_DEADLINE: ""}
 CHANNEL_VI = {Channel.LETTER: "Văn bản", Channel.MEETING: "Hội nghị đối thoại doanh nghiệp",
               Channel.HOTLINE: "Đường dây nóng", Channel.AGENCY_REPORT: "Báo cáo của cơ quan",
               Channel.EMAIL: "Thư điện tử"}

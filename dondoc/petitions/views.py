@@ -12,8 +12,9 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock as core_clock
 from dondoc.core.models import AuditEvent
+from dondoc.domain import petition_clock
 
-from . import actions, clock, permissions, queries
+from . import actions, permissions, queries
 from .forms import (
     AnswerForm,
     AttachmentForm,
@@ -61,8 +62,8 @@ def petition_list(request):
         petitions = petitions.filter(channel=f["channel"])
     if f["q"]:
         petitions = queries.search(petitions, f["q"])
-    overdue = queries.deadline_rows(petitions, today, clock.OVERDUE)
-    due_soon = queries.deadline_rows(petitions, today, clock.DUE_SOON)
+    overdue = queries.deadline_rows(petitions, today, petition_clock.OVERDUE)
+    due_soon = queries.deadline_rows(petitions, today, petition_clock.DUE_SOON)
     if view == "overdue":
         rows = overdue
     elif view == "due_soon":

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup
 from dondoc.core import audit, clock
-from dondoc.deadlines.calendar import get_calendar
+from dondoc.core.calendar import get_calendar
 from dondoc.domain.task_deadlines import task_deadline
 
 from .models import (

@@ -1,4 +1,5 @@
-"""Reading a program document with the registry in the database (adapter around the pure parser)."""
+"""Reading a program document with the registry in the database and the outside converters (LibreOffice,
+pdftotext) of ``documents.convert``: the adapter around the pure parser."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from pathlib import Path
 from django.db import DatabaseError
 
 from dondoc.accounts import reference
+from dondoc.documents import convert
 from dondoc.domain.agencies import Registry
 from dondoc.domain.program_parser import parse_file
-from dondoc.domain.program_reader import ParseError
+from dondoc.domain.program_reader import Converters, ParseError
 
 ALLOWED_SUFFIXES = {".txt", ".docx", ".doc", ".html", ".htm", ".pdf"}
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "07-CTr-UBND-2020.txt"
+CONVERTERS = Converters(office_to_docx=convert.office_to_docx, pdf_pages=convert.pdf_pages)
 
 __all__ = ["ALLOWED_SUFFIXES", "MAX_UPLOAD_BYTES", "SEED", "ParseError", "parse_path", "parse_upload"]
 
@@ -29,7 +32,7 @@ def registry() -> Registry:
 
 
 def parse_path(path: str | Path) -> dict:
-    return parse_file(path, registry())
+    return parse_file(path, registry(), CONVERTERS)
 
 
 def parse_upload(uploaded) -> dict:

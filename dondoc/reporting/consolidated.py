@@ -1,4 +1,9 @@
-"""The DPI's consolidated monthly report to the PPC: data gathered here, formats in dondoc.documents."""
+"""The DPI's consolidated monthly report to the PPC: data gathered here, formats in dondoc.documents.
+
+A composition module: besides reporting's own sections it imports the sections and annexes of deadlines,
+investment and petitions directly (``FEATURE_SECTIONS``), the one place in ``reporting`` that knows other
+features. Nothing imports it but reporting's consolidated view, the ``report monthly`` command and the benchmark.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dondoc.accounts.models import Organisation
-from dondoc.core.loaders import optional
+from dondoc.deadlines import report as deadlines_report
 from dondoc.documents.model import OfficialDocument, Section, Table
 from dondoc.documents.spreadsheet import Sheet
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain import task_status
+from dondoc.investment import report as investment_report
+from dondoc.petitions import report as petitions_report
 from dondoc.programs.models import ActionProgram, Assignment
 from dondoc.programs.queries import current_versions
 
 from . import queries
 from .models import Obligation, Report, ReportState
 
-FEATURE_SECTIONS = ["dondoc.deadlines.report", "dondoc.investment.report", "dondoc.petitions.report"]
+# Other features' parts, in report order: each has section() and annex() over (start, end, as_of).
+FEATURE_SECTIONS = (deadlines_report, investment_report, petitions_report)
 BUCKET_VI = {
     task_status.DONE_ON_TIME: "Hoàn thành đúng hạn", task_status.DONE_LATE: "Hoàn thành quá hạn",
     task_status.OPEN: "Đang thực hiện, trong hạn", task_status.OVERDUE: "Quá hạn",
@@ -185,9 +193,8 @@ def build(program: ActionProgram, period: dt.date, *, as_of: dt.date, date: dt.d
     label = rc.label(data.obligation.every, data.period)
     sections = [_results_section(data), _discipline_section(data)]
     start, end = data.period, rc.add_months(data.period, rc.MONTHS[data.obligation.every]) - dt.timedelta(days=1)
-    for path in FEATURE_SECTIONS:
-        func = optional(f"{path}.section")
-        extra = func(start=start, end=end, as_of=as_of) if func else None
+    for feature in FEATURE_SECTIONS:
+        extra = feature.section(start=start, end=end, as_of=as_of)
         if extra:
             sections.append(extra)
     sections += [_difficulties_section(data), _proposals_section(data)]
@@ -234,8 +241,6 @@ def annex(program: ActionProgram, period: dt.date, *, as_of: dt.date) -> list[Sh
                                 "chưa được chấp nhận" if entry and entry[2] else ""])
     sheets = [status, tasks, indicators]
     start, end = data.period, rc.add_months(data.period, rc.MONTHS[data.obligation.every]) - dt.timedelta(days=1)
-    for path in FEATURE_SECTIONS:
-        func = optional(f"{path}.annex")
-        if func:
-            sheets += func(start=start, end=end, as_of=as_of)
+    for feature in FEATURE_SECTIONS:
+        sheets += feature.annex(start=start, end=end, as_of=as_of)
     return sheets

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.deadlines.calendar import get_calendar
+from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.text import sort_key
 from dondoc.programs.models import ActionProgram, Assignment

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Role
-from dondoc.deadlines.calendar import get_calendar
+from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.outbox.actions import enqueue
 

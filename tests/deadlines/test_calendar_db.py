@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from dondoc.core.models import AuditEvent
-from dondoc.deadlines import actions, calendar
+from dondoc.core import calendar
+from dondoc.core.models import AuditEvent, CalendarOverride
+from dondoc.deadlines import actions
 from dondoc.deadlines import reference as types_reference
-from dondoc.deadlines.models import CalendarOverride, DossierType
+from dondoc.deadlines.models import DossierType
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = dt.date

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from dondoc.deadlines.models import CalendarOverride
+from dondoc.core.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

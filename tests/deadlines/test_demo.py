@@ -5,8 +5,9 @@ from collections import Counter
 
 import pytest
 
-from dondoc.deadlines import demo, queries, sla
+from dondoc.deadlines import demo, queries
 from dondoc.deadlines.models import Dossier
+from dondoc.domain import sla
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 10, 5)

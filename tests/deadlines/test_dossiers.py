@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dondoc.core.models import AuditEvent
-from dondoc.deadlines import actions, queries, sla
+from dondoc.deadlines import actions, queries
 from dondoc.deadlines.models import Dossier, DossierType
+from dondoc.domain import sla
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = dt.date

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from dondoc.core.models import AuditEvent
-from dondoc.deadlines.models import CalendarOverride, Dossier, DossierType
+from dondoc.core.models import AuditEvent, CalendarOverride
+from dondoc.deadlines.models import Dossier, DossierType
 
 pytestmark = pytest.mark.django_db
 D = dt.date

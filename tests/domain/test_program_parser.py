@@ -15,7 +15,7 @@ import docx
 import pytest
 
 import dondoc
-from dondoc.domain import program_reader
+from dondoc.documents import convert
 from dondoc.domain.agencies import Registry
 from dondoc.domain.legacy_encodings import (
     decode_bytes,
@@ -27,11 +27,12 @@ from dondoc.domain.legacy_encodings import (
     to_unicode,
 )
 from dondoc.domain.program_dates import extract_schedule, find_dates
-from dondoc.domain.program_parser import ParseError, parse_file, parse_text
+from dondoc.domain.program_parser import Converters, ParseError, parse_file, parse_text
 
 PACKAGE = Path(dondoc.__file__).parent
 REPO = PACKAGE.parent
 SEED_NAME = "000_6fc47d815985a4e8.txt"
+CONVERTERS = Converters(office_to_docx=convert.office_to_docx, pdf_pages=convert.pdf_pages)  # as the adapter
 SEED_CANDIDATES = [PACKAGE / "fixtures" / "07-CTr-UBND-2020.txt", REPO / "shared" / "seeds" / SEED_NAME,
                    REPO.parent / "shared" / "seeds" / SEED_NAME]
 
@@ -309,13 +310,13 @@ def test_nfd_text_parses_the_same(seed_text: str, seed: dict, registry: Registry
 def test_text_pdf_through_pypdf(seed_text: str, seed: dict, registry: Registry, tmp_path: Path,
                                 monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path / "seed.pdf", _seed_pdf(seed_text))
-    monkeypatch.setattr(program_reader.shutil, "which", lambda name: None)  # no poppler: pypdf
-    assert parse_file(path, registry) == seed
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)  # no poppler: pypdf
+    assert parse_file(path, registry, CONVERTERS) == seed
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler's pdftotext is not installed")
 def test_text_pdf_through_pdftotext(seed_text: str, seed: dict, registry: Registry, tmp_path: Path) -> None:
-    result = parse_file(_write(tmp_path / "seed.pdf", _seed_pdf(seed_text)), registry)
+    result = parse_file(_write(tmp_path / "seed.pdf", _seed_pdf(seed_text)), registry, CONVERTERS)
     assert result["document"] == seed["document"] and result["reporting"] == seed["reporting"]
     # pdftotext spaces the synthetic font's glyphs by guesswork: compare everything but spaces.
     for got, want in zip(result["tasks"], seed["tasks"], strict=True):
@@ -533,18 +534,18 @@ def test_unreadable_and_empty_input(registry: Registry, tmp_path: Path) -> None:
 def test_scanned_pdf_needs_ocr(registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path / "scan.pdf", make_pdf([[], []]))
     with pytest.raises(ParseError) as error:
-        parse_file(path, registry)
+        parse_file(path, registry, CONVERTERS)
     assert str(error.value) == "no text layer: scanned PDF, OCR needed"
-    monkeypatch.setattr(program_reader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
     with pytest.raises(ParseError, match="^no text layer: scanned PDF, OCR needed$"):
-        parse_file(path, registry)
+        parse_file(path, registry, CONVERTERS)
 
 
 def test_doc_without_libreoffice(registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(program_reader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
     path = _write(tmp_path / "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     with pytest.raises(ParseError, match=r"^cannot read old\.doc: .*LibreOffice \(soffice\).*not installed"):
-        parse_file(path, registry)
+        parse_file(path, registry, CONVERTERS)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -556,4 +557,4 @@ def test_doc_through_libreoffice(seed_text: str, seed: dict, registry: Registry,
     subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "doc", "--outdir", str(out), str(source)], check=True, capture_output=True,
                    timeout=180)
-    assert parse_file(out / "seed.doc", registry) == seed
+    assert parse_file(out / "seed.doc", registry, CONVERTERS) == seed

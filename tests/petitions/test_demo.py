@@ -7,7 +7,8 @@ import pytest
 
 from dondoc.accounts import demo as accounts_demo
 from dondoc.core.models import AuditEvent
-from dondoc.petitions import clock, demo, queries
+from dondoc.domain import petition_clock as clock
+from dondoc.petitions import demo, queries
 from dondoc.petitions.models import Channel, Petition, PetitionCategory, State
 from dondoc.programs import actions as program_actions
 from dondoc.programs.services import SEED, parse_path

@@ -9,9 +9,9 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from dondoc.core import clock
-from dondoc.deadlines import actions, calendar
-from dondoc.deadlines.models import CalendarOverride
+from dondoc.core import calendar, clock
+from dondoc.core.models import CalendarOverride
+from dondoc.deadlines import actions
 from dondoc.domain.workdays import CalendarRangeError
 
 

@@ -1,18 +1,19 @@
-"""dondoc investment <sub-command> — evaluate, reallocate.
+"""dondoc investment <sub-command> — evaluate, reallocate, emulation.
 
-Each sub-command is a pair of functions in SUBCOMMANDS: ``add_arguments(parser)`` and
+Each sub-command is a pair of functions of ``investment.cli`` in SUBCOMMANDS: ``add_arguments(parser)`` and
 ``handle(options, stdout, stderr) -> int`` (0 done, 1 input rejected, 2 wrong usage).
 """
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.module_loading import import_string
+
+from dondoc.investment import cli
 
 SUBCOMMANDS = {
-    "evaluate": ("dondoc.investment.cli.add_evaluate_arguments", "dondoc.investment.cli.handle_evaluate",
+    "evaluate": (cli.add_evaluate_arguments, cli.handle_evaluate,
                  "rates, milestones, cut list and commitments as of a date"),
-    "reallocate": ("dondoc.investment.cli.add_reallocate_arguments", "dondoc.investment.cli.handle_reallocate",
+    "reallocate": (cli.add_reallocate_arguments, cli.handle_reallocate,
                    "proposed transfers of capital that will not be disbursed (forecast as of a date)"),
-    "emulation": ("dondoc.investment.cli.add_emulation_arguments", "dondoc.investment.cli.handle_emulation",
+    "emulation": (cli.add_emulation_arguments, cli.handle_emulation,
                   "investors not eligible for a good-performance rating, and the criticism list"),
 }
 
@@ -23,9 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True, metavar="|".join(SUBCOMMANDS))
         for name, (add, _handle, text) in SUBCOMMANDS.items():
-            import_string(add)(sub.add_parser(name, help=text))
+            add(sub.add_parser(name, help=text))
 
     def handle(self, *args, **options):
-        status = import_string(SUBCOMMANDS[options["what"]][1])(options, self.stdout, self.stderr)
+        status = SUBCOMMANDS[options["what"]][1](options, self.stdout, self.stderr)
         if status:
             raise CommandError(f"{options['what']}: exit status {status}", returncode=status)

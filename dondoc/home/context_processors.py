@@ -2,8 +2,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from dondoc import access
-
-from . import clock
+from dondoc.core import clock
 
 # Sections of the product, in menu order. A section appears once its feature is installed (its URL exists).
 SECTIONS = [

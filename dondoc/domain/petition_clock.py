@@ -8,7 +8,7 @@
   waiting for the PPC.
 
 Only dates count, never the stored state: the same function answers "as of 30/09" for a report and "today"
-for a screen. Working days come from the calendar passed in (``deadlines.calendar.get_calendar()``).
+for a screen. Working days come from the calendar passed in (``core.calendar.get_calendar()``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
+from dondoc.domain import petition_clock as clock
 from dondoc.domain.workdays import WorkCalendar
-from dondoc.petitions import clock
 
 D = dt.date
 CAL = WorkCalendar.from_law(range(2020, 2022))

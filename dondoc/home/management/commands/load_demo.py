@@ -1,5 +1,5 @@
-from dondoc.core import loaders
 from dondoc.core.commands import AsOfCommand
+from dondoc.home import loaders
 
 
 class Command(AsOfCommand):

@@ -2,6 +2,12 @@
 table. Every feature that counts days calls ``get_calendar()`` (task deadlines, report due days, petition
 answers, SLA dossiers) — keep this API stable.
 
+It lives in core, with its ``CalendarOverride`` model, because every feature depends on it and core may import
+no feature: the model moved here from ``deadlines`` with a state-only migration that keeps its table, which was
+simpler and more honest than leaving the model behind and having core read it by a string or a registered hook.
+The counting itself is pure (``domain/workdays.py``); this module only adds the database rows and a cache.
+``deadlines`` keeps the screens, the ``calendar`` command and the audited actions that edit the overrides.
+
 The law part is built once per process (~0.2 s). The override rows are read on each call (a tiny table, one
 query) and the calendar is rebuilt only when they differ from the cached ones, so a change made by another
 process (the web server, a command) is seen at once and no cross-process invalidation is needed.
@@ -19,6 +25,8 @@ from django.db import DatabaseError, connection
 
 from dondoc.domain import workdays
 from dondoc.domain.workdays import Deadline, Pause, WorkCalendar
+
+from .models import CalendarOverride
 
 YEARS = workdays.DEFAULT_YEARS
 _lock = threading.Lock()
@@ -40,8 +48,6 @@ def _build(overrides: tuple[workdays.Day, ...]) -> WorkCalendar:
 
 
 def _override_days() -> tuple[workdays.Day, ...]:
-    from .models import CalendarOverride
-
     try:
         rows = list(CalendarOverride.objects.order_by("date").values_list("date", "name", "kind", "reference"))
     except DatabaseError:
@@ -68,8 +74,6 @@ def invalidate() -> None:
 
 def source() -> dict:
     """Where the calendar comes from, for screens and the reference loader."""
-    from .models import CalendarOverride
-
     return {
         "package": "holidays",
         "version": holidays.__version__,
