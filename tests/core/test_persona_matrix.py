@@ -182,8 +182,9 @@ def test_every_permission_is_in_the_table():
 def world(personas, seed, seed_parsed, settings, tmp_path):
     """One object of each kind, owned by STC (petition: led by STC, coordinated by CT)."""
     from dondoc.accounts.models import Agency
+    from dondoc.core.models import OverrideKind
     from dondoc.deadlines import actions as deadline_actions
-    from dondoc.deadlines.models import DossierType, OverrideKind
+    from dondoc.deadlines.models import DossierType
     from dondoc.investment.models import ImportJob, Investor, PlanLine, Project, Proposal, ProposedTransfer
     from dondoc.petitions import actions as petition_actions
     from dondoc.petitions.models import PetitionCategory
