@@ -28,6 +28,7 @@ def main() -> None:
 
     from dondoc.accounts import actions as account_actions
     from dondoc.accounts.models import Agency, AgencyGroup, Role
+    from dondoc.core import clock
     from dondoc.documents.official import build_docx
     from dondoc.documents.spreadsheet import build_xlsx
     from dondoc.programs import actions as program_actions
@@ -48,7 +49,8 @@ def main() -> None:
                    "due": [{"date": "2020-12-31", "rule": "by", "literal": "đến hết năm 2020"}], "targets": []}
                   for t in range(TASKS)],
     }
-    program = program_actions.load_program(actor=None, parsed=parsed).program
+    at = clock.now()
+    program = program_actions.load_program(actor=None, parsed=parsed, at=at).program
     obligation = Obligation.objects.get(program=program)
     users = get_user_model().objects
     for agency in Agency.objects.filter(groups=group):
@@ -58,8 +60,8 @@ def main() -> None:
         tasks = [{**t, "done": "Đã triển khai theo kế hoạch, đạt 80% khối lượng.", "difficulties": "Vướng mặt bằng."}
                  for t in report.draft["tasks"]]
         actions.save_draft(actor=head, report=report, data={"tasks": tasks, "recommendations": ["Đề nghị hỗ trợ."]},
-                           on=dt.date(2020, 9, 20))
-        actions.submit(actor=head, report=report, on=dt.date(2020, 9, 20))
+                           on=dt.date(2020, 9, 20), at=at)
+        actions.submit(actor=head, report=report, on=dt.date(2020, 9, 20), at=at)
     print(f"data: {Agency.objects.filter(groups=group).count()} agencies × {TASKS} tasks, "
           f"{users.count()} users, {obligation.reports.count()} reports")
 

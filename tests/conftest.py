@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, Role
+from dondoc.core import clock
 from dondoc.programs import actions as program_actions
 from dondoc.programs.services import SEED, parse_path
 
@@ -114,4 +115,4 @@ def seed_parsed(reference):
 @pytest.fixture
 def seed(seed_parsed):
     """The seed program loaded (version 1)."""
-    return program_actions.load_program(actor=None, parsed=seed_parsed, source_name=SEED.name)
+    return program_actions.load_program(actor=None, parsed=seed_parsed, source_name=SEED.name, at=clock.now())

@@ -55,7 +55,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "kind", "agency", "target_repr"]
+    list_display = ["at", "recorded_at", "actor_name", "kind", "agency", "target_repr"]
     list_filter = ["kind"]
     search_fields = ["target_repr", "actor_name", "kind"]
     date_hierarchy = "at"

@@ -7,7 +7,9 @@ import decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
+from . import clock
 from .models import AuditEvent
 
 SYSTEM = "hệ thống"  # actor name of commands run without a user
@@ -51,11 +53,17 @@ def record(
     old: dict | None = None,
     new: dict | None = None,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> AuditEvent:
+    """``at`` is the business moment the action received (default: the product clock); the real time of
+    writing is kept in ``recorded_at``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must run inside the transaction of the change it records")
+    if at is not None and timezone.is_naive(at):
+        raise ValueError("audit.record(at=...) must be an aware datetime")
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEvent.objects.create(
+        at=at or clock.now(),
         actor=user,
         actor_name=user.get_username() if user else SYSTEM,
         kind=kind,
@@ -70,7 +78,7 @@ def record(
 
 
 def apply_changes(*, actor, obj: models.Model, fields: list[str], changes: dict[str, Any], kind: str,
-                  agency=None) -> bool:
+                  agency=None, at: dt.datetime | None = None) -> bool:
     """Set ``changes`` on ``obj``, validate, and save and audit only what really changed (old/new of those
     fields). Returns whether anything changed. Call inside the action's transaction."""
     before = snapshot(obj, fields)
@@ -80,5 +88,5 @@ def apply_changes(*, actor, obj: models.Model, fields: list[str], changes: dict[
     old, new = diff(before, snapshot(obj, fields))
     if new:
         obj.save()
-        record(actor=actor, kind=kind, target=obj, agency=agency, old=old, new=new)
+        record(actor=actor, kind=kind, target=obj, agency=agency, old=old, new=new, at=at)
     return bool(new)

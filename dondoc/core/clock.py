@@ -19,14 +19,19 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+def moment(day: dt.date) -> dt.datetime:
+    """Business time on ``day``: that day at the current local time of day. Commands with ``--as-of`` and
+    loaders pass it to actions as their ``at``."""
+    return timezone.localtime().replace(year=day.year, month=day.month, day=day.day)
+
+
 def now() -> dt.datetime:
-    """Aware datetime. With a pinned date, the pinned day at the current local time of day."""
-    current = timezone.localtime()
+    """Aware datetime (business time). With a pinned date, the pinned day at the current local time of day.
+    Security and operations (sessions, tokens, heartbeats) use ``timezone.now()``, never this."""
     pinned = getattr(settings, "DONDOC_TODAY", None)
     if pinned:
-        day = dt.date.fromisoformat(pinned)
-        return current.replace(year=day.year, month=day.month, day=day.day)
-    return current
+        return moment(dt.date.fromisoformat(pinned))
+    return timezone.localtime()
 
 
 def optional_date(value: str | None) -> dt.date | None:

@@ -7,9 +7,13 @@ from dondoc.domain import workdays
 
 
 class AuditEvent(models.Model):
-    """One state change. Written by action functions in the same transaction as the change; never edited."""
+    """One state change. Written by action functions in the same transaction as the change; never edited.
 
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    ``at`` is business time (the product clock, so a pinned demo date stamps its events on that date);
+    ``recorded_at`` is the real wall-clock time the row was written."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
@@ -35,6 +39,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.target_repr}"
+
+    @property
+    def recorded_other_day(self) -> bool:
+        """Written on another real day than its business time (a pinned demo date, a replayed history)."""
+        return timezone.localdate(self.recorded_at) != timezone.localdate(self.at)
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

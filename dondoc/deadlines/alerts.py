@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dondoc.core import clock
 from dondoc.domain import sla
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
@@ -42,7 +43,10 @@ def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
 
 
 @transaction.atomic
-def check_deadlines(*, as_of: dt.date, actor=None) -> dict[str, int | list[str]]:
+def check_deadlines(*, as_of: dt.date, at: dt.datetime | None = None, actor=None) -> dict[str, int | list[str]]:
+    """Outbox rows for dossiers overdue or due soon as of ``as_of``, at business time ``at`` (by default
+    ``as_of`` at this time of day)."""
+    at = at or clock.moment(as_of)
     dossiers = Dossier.objects.filter(received_on__lte=as_of).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
     ).select_related("type", "agency").prefetch_related("pauses")
@@ -56,11 +60,11 @@ def check_deadlines(*, as_of: dt.date, actor=None) -> dict[str, int | list[str]]
             key = f"deadlines.{row.state}:dossier:{d.pk}:{row.clock.due.isoformat()}"
             subject, body = _texts(row, as_of)
             _m, created = outbox.enqueue(rule_key=f"{key}:alert", channel=Channel.ALERT, recipient=d.agency.code,
-                                         subject=subject, body=body, agency=d.agency, actor=actor)
+                                         subject=subject, body=body, agency=d.agency, actor=actor, at=at)
             counts["alerts"] += created
             if d.agency.email:
                 _m, created = outbox.enqueue(rule_key=f"{key}:email", recipient=d.agency.email, subject=subject,
-                                             body=body, agency=d.agency, actor=actor)
+                                             body=body, agency=d.agency, actor=actor, at=at)
                 counts["emails"] += created
             elif d.agency.code not in counts["no_email"]:
                 counts["no_email"].append(d.agency.code)

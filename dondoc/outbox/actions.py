@@ -6,12 +6,14 @@ itself (state, attempts, last error, sent_at) is the delivery log.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 
-from dondoc.core import audit, clock
+from dondoc.core import audit
 
 from .models import Channel, Message, State
 
@@ -19,19 +21,20 @@ MAX_ATTEMPTS = 5
 
 
 @transaction.atomic
-def enqueue(*, rule_key: str, recipient: str, subject: str, body: str, agency=None, actor=None,
+def enqueue(*, rule_key: str, recipient: str, subject: str, body: str, at: dt.datetime, agency=None, actor=None,
             channel: str = Channel.EMAIL) -> tuple[Message, bool]:
-    """The message of ``rule_key``, created unless it exists. Alerts (in-app) are delivered on creation."""
+    """The message of ``rule_key``, created unless it exists. Alerts (in-app) are delivered on creation, at
+    ``at`` (the sweep's business time; ``created_at`` stays real time, it orders the queue)."""
     existing = Message.objects.filter(rule_key=rule_key).first()
     if existing is not None:
         return existing, False
     alert = channel == Channel.ALERT
     message = Message.objects.create(
         rule_key=rule_key, channel=channel, recipient=recipient, subject=subject[:255], body=body, agency=agency,
-        state=State.SENT if alert else State.PENDING, sent_at=clock.now() if alert else None,
+        state=State.SENT if alert else State.PENDING, sent_at=at if alert else None,
     )
     audit.record(actor=actor, kind="outbox.enqueue", target=message, agency=agency,
-                 new={"rule": rule_key, "channel": channel, "recipient": recipient})
+                 new={"rule": rule_key, "channel": channel, "recipient": recipient}, at=at)
     return message, True
 
 
@@ -41,10 +44,10 @@ def due_for_sending(limit: int | None = None):
     return qs[:limit] if limit else qs
 
 
-def send_pending(*, limit: int | None = None) -> dict[str, int]:
+def send_pending(*, at: dt.datetime, limit: int | None = None) -> dict[str, int]:
     """Send pending (and failed, under MAX_ATTEMPTS) e-mails. Each row is claimed by bumping ``attempts``
     with a compare-and-set, so two concurrent runs never send the same row twice; a crash after the claim
-    leaves the row to be retried (at-least-once)."""
+    leaves the row to be retried (at-least-once). ``sent_at`` is the run's business time ``at``."""
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     connection = get_connection()
     for message in list(due_for_sending(limit)):
@@ -61,6 +64,6 @@ def send_pending(*, limit: int | None = None) -> dict[str, int]:
             Message.objects.filter(pk=message.pk).update(state=State.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000])
             counts["failed"] += 1
         else:
-            Message.objects.filter(pk=message.pk).update(state=State.SENT, sent_at=clock.now(), last_error="")
+            Message.objects.filter(pk=message.pk).update(state=State.SENT, sent_at=at, last_error="")
             counts["sent"] += 1
     return counts

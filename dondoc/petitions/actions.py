@@ -12,11 +12,12 @@ from pathlib import PurePosixPath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import audit, clock
+from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import CalendarRangeError
@@ -65,9 +66,9 @@ def _fmt(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def _record(actor, kind: str, petition: Petition, *, old=None, new=None, note: str = "", agency=None):
+def _record(actor, kind: str, petition: Petition, *, old=None, new=None, note: str = "", agency=None, at=None):
     audit.record(actor=actor, kind=f"petition.{kind}", target=petition, agency=agency or petition.lead_agency,
-                 old=old, new=new, note=note)
+                 old=old, new=new, note=note, at=at)
 
 
 def _not_before(on: dt.date, earliest: dt.date | None, message: str) -> None:
@@ -118,14 +119,14 @@ def intake(*, actor, received_on: dt.date, channel: str, category: PetitionCateg
            subject: str, text: str, tax_code: str = "", contact_name: str = "", contact_phone: str = "",
            contact_email: str = "", contact_address: str = "", source_label: str = "", task=None,
            project_code: str = "", petitioner_agency: Agency | None = None, notes: str = "",
-           reference: str | None = None) -> Petition:
+           reference: str | None = None, at: dt.datetime) -> Petition:
     """Register a petition (the DPI). ``reference`` is given only by loaders; otherwise KN-<year>-<n>."""
     _require(actor is None or access.can(actor, "petition.intake"))
     if channel not in Channel.values:
         raise ValidationError(_("Unknown channel: %(channel)s.") % {"channel": channel})
     if not text.strip() or not subject.strip() or not business_name.strip():
         raise ValidationError(_("A petition needs the petitioner, a subject and its text."))
-    if received_on > clock.today():
+    if received_on > timezone.localdate(at):
         raise ValidationError(_("The date received cannot be in the future."))
     reference = reference or next_reference(received_on.year)
     if Petition.objects.filter(reference=reference).exists():
@@ -143,7 +144,7 @@ def intake(*, actor, received_on: dt.date, channel: str, category: PetitionCateg
     petition.save()
     new = audit.snapshot(petition, PETITION_FIELDS)
     new["personal_data"] = sorted(f for f in PERSONAL_FIELDS if getattr(petition, f))
-    _record(actor, "intake", petition, new=new, agency=petitioner_agency)
+    _record(actor, "intake", petition, new=new, agency=petitioner_agency, at=at)
     return petition
 
 
@@ -171,7 +172,7 @@ def guess_category(text: str) -> PetitionCategory:
 @transaction.atomic
 def create_from_recommendation(*, actor, agency: Agency, text: str, source_label: str, received_on: dt.date,
                                category: PetitionCategory | None = None, subject: str = "",
-                               reference: str | None = None) -> Petition:
+                               reference: str | None = None, at: dt.datetime) -> Petition:
     """A recommendation in ``agency``'s monthly report becomes a petition in one step (channel "agency
     report", the agency as petitioner). The same recommendation of the same report is not registered twice."""
     existing = Petition.objects.filter(channel=Channel.AGENCY_REPORT, petitioner_agency=agency,
@@ -183,7 +184,7 @@ def create_from_recommendation(*, actor, agency: Agency, text: str, source_label
     subject = subject.strip() or " ".join(words[:18]) + (" …" if len(words) > 18 else "")
     return intake(actor=actor, received_on=received_on, channel=Channel.AGENCY_REPORT,
                   category=category or guess_category(text), business_name=agency.name, subject=subject[:255],
-                  text=text, source_label=source_label, petitioner_agency=agency, reference=reference)
+                  text=text, source_label=source_label, petitioner_agency=agency, reference=reference, at=at)
 
 
 # --- routing ----------------------------------------------------------------------------------------------
@@ -202,14 +203,14 @@ def compute_deadline(petition: Petition, on: dt.date, days: int) -> tuple[dt.dat
 
 @transaction.atomic
 def route(*, actor, petition: Petition, lead: Agency, coordinators: list[Agency] | tuple = (),
-          on: dt.date | None = None, days: int | None = None, reason: str = "") -> Petition:
+          at: dt.datetime, on: dt.date | None = None, days: int | None = None, reason: str = "") -> Petition:
     """Assign the lead and coordinating agencies and the answer deadline. A second call re-routes: the reason
     is required, the new lead is responsible from then on, and the deadline runs again from ``on``."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if not petition.is_open:
         raise ValidationError(_("This petition is no longer open."))
     _require(actor is None or access.can(actor, "petition.route", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     rerouting = petition.lead_agency_id is not None
     if rerouting and not reason.strip():
         raise ValidationError(_("Say why the petition is re-routed."))
@@ -238,10 +239,10 @@ def route(*, actor, petition: Petition, lead: Agency, coordinators: list[Agency]
     after = {"state": petition.state, "lead_agency": lead.code, "coordinators": codes, "due_on": due_on}
     old, new = audit.diff(before, after)
     new["deadline_rule"] = rule
-    _record(actor, "reroute" if rerouting else "route", petition, old=old, new=new, note=reason.strip())
+    _record(actor, "reroute" if rerouting else "route", petition, old=old, new=new, note=reason.strip(), at=at)
     if rerouting and old_lead and old_lead.pk != lead.pk:
         # The agency that no longer leads sees the decision in its own audit trail too.
-        _record(actor, "reroute", petition, old=old, new=new, note=reason.strip(), agency=old_lead)
+        _record(actor, "reroute", petition, old=old, new=new, note=reason.strip(), agency=old_lead, at=at)
     return petition
 
 
@@ -260,7 +261,7 @@ def _acting_agency(actor, petition: Petition) -> Agency | None:
 
 
 @transaction.atomic
-def post_update(*, actor, petition: Petition, text: str, kind: str | None = None,
+def post_update(*, actor, petition: Petition, text: str, at: dt.datetime, kind: str | None = None,
                 on: dt.date | None = None) -> Update:
     """Progress (lead agency), contribution (coordinating agency) or an internal note (DPI). The first
     progress moves an assigned petition to "in progress"."""
@@ -271,7 +272,7 @@ def post_update(*, actor, petition: Petition, text: str, kind: str | None = None
     if kind not in _UPDATE_ACTION:
         raise ValidationError(_("Unknown kind of update."))
     _require(actor is None or access.can(actor, f"petition.{_UPDATE_ACTION[kind]}", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     if not text.strip():
         raise ValidationError(_("Write what was done."))
     _not_before(on, petition.routed_on or petition.received_on, _("The date cannot be before %(date)s."))
@@ -283,21 +284,21 @@ def post_update(*, actor, petition: Petition, text: str, kind: str | None = None
         old, new["state"] = {"state": petition.state}, State.IN_PROGRESS
         petition.state = State.IN_PROGRESS
         petition.save(update_fields=["state"])
-    _record(actor, str(kind), petition, old=old, new=new, note=update.text[:500])
+    _record(actor, str(kind), petition, old=old, new=new, note=update.text[:500], at=at)
     return update
 
 
 @transaction.atomic
-def answer(*, actor, petition: Petition, text: str, on: dt.date | None = None) -> Petition:
+def answer(*, actor, petition: Petition, text: str, at: dt.datetime, on: dt.date | None = None) -> Petition:
     """The answer to the petitioner, given by (and naming) the lead agency — the PPC for an escalated one."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.state not in (State.ASSIGNED, State.IN_PROGRESS, State.ESCALATED):
         raise ValidationError(_("This petition cannot be answered in its present state."))
     _require(actor is None or access.can(actor, "petition.answer", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     if not text.strip():
         raise ValidationError(_("Write the answer."))
-    if on > clock.today():
+    if on > timezone.localdate(at):
         raise ValidationError(_("The answer date cannot be in the future."))
     _not_before(on, petition.routed_on or petition.received_on, _("The answer date cannot be before %(date)s."))
     before = petition.state
@@ -306,37 +307,37 @@ def answer(*, actor, petition: Petition, text: str, on: dt.date | None = None) -
     petition.save()
     _record(actor, "answer", petition, old={"state": before},
             new={"state": petition.state, "answered_on": on, "answered_by": petition.lead_agency.code,
-                 "due_on": petition.due_on})
+                 "due_on": petition.due_on}, at=at)
     return petition
 
 
 @transaction.atomic
-def publish(*, actor, petition: Petition, on: dt.date | None = None) -> Petition:
+def publish(*, actor, petition: Petition, at: dt.datetime, on: dt.date | None = None) -> Petition:
     """The answer becomes visible on the public status page."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.state != State.ANSWERED:
         raise ValidationError(_("Only an answered petition can have its answer published."))
     _require(actor is None or access.can(actor, "petition.publish", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     _not_before(on, petition.answered_on, _("The publication date cannot be before the answer (%(date)s)."))
     petition.state, petition.published_on = State.PUBLISHED, on
     petition.save(update_fields=["state", "published_on"])
-    _record(actor, "publish", petition, old={"state": State.ANSWERED}, new={"state": petition.state, "on": on})
+    _record(actor, "publish", petition, old={"state": State.ANSWERED}, new={"state": petition.state, "on": on}, at=at)
     return petition
 
 
 @transaction.atomic
-def close(*, actor, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
+def close(*, actor, petition: Petition, at: dt.datetime, on: dt.date | None = None, note: str = "") -> Petition:
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.state != State.PUBLISHED:
         raise ValidationError(_("Only a petition whose answer is published can be closed."))
     _require(actor is None or access.can(actor, "petition.close", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     _not_before(on, petition.published_on, _("The closing date cannot be before %(date)s."))
     petition.state, petition.closed_on = State.CLOSED, on
     petition.save(update_fields=["state", "closed_on"])
     _record(actor, "close", petition, old={"state": State.PUBLISHED}, new={"state": petition.state, "on": on},
-            note=note.strip())
+            note=note.strip(), at=at)
     return petition
 
 
@@ -344,7 +345,8 @@ def close(*, actor, petition: Petition, on: dt.date | None = None, note: str = "
 
 
 @transaction.atomic
-def propose_escalation(*, actor, petition: Petition, reason: str, on: dt.date | None = None) -> Petition:
+def propose_escalation(*, actor, petition: Petition, reason: str, at: dt.datetime,
+                       on: dt.date | None = None) -> Petition:
     """The DPI proposes that the PPC decide (beyond the agencies' competence); a leader decides."""
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.state not in (State.RECEIVED, State.ASSIGNED, State.IN_PROGRESS):
@@ -354,15 +356,15 @@ def propose_escalation(*, actor, petition: Petition, reason: str, on: dt.date | 
     _require(actor is None or access.can(actor, "petition.escalate", petition))
     if not reason.strip():
         raise ValidationError(_("Say why the PPC must decide."))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     petition.escalation_reason, petition.escalation_proposed_on, petition.escalation_decision = reason.strip(), on, ""
     petition.save(update_fields=["escalation_reason", "escalation_proposed_on", "escalation_decision"])
-    _record(actor, "escalation_propose", petition, new={"on": on}, note=petition.escalation_reason)
+    _record(actor, "escalation_propose", petition, new={"on": on}, note=petition.escalation_reason, at=at)
     return petition
 
 
 @transaction.atomic
-def decide_escalation(*, actor, petition: Petition, approve: bool, note: str = "",
+def decide_escalation(*, actor, petition: Petition, approve: bool, at: dt.datetime, note: str = "",
                       on: dt.date | None = None) -> Petition:
     """A leader's decision. Approved: the PPC (UBND) is responsible now; the agencies' clock stops (the PPC
     sets its own time). Refused: the petition stays with its agencies."""
@@ -370,7 +372,7 @@ def decide_escalation(*, actor, petition: Petition, approve: bool, note: str = "
     if not petition.escalation_pending:
         raise ValidationError(_("No escalation is waiting for a decision."))
     _require(actor is not None and access.can(actor, "petition.decide_escalation", petition))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     before = {"state": petition.state, "lead_agency": petition.lead_agency.code if petition.lead_agency else None,
               "due_on": petition.due_on}
     petition.escalation_decision = note.strip()
@@ -390,7 +392,7 @@ def decide_escalation(*, actor, petition: Petition, approve: bool, note: str = "
              "due_on": petition.due_on}
     old, new = audit.diff(before, after)
     new["approved"] = approve
-    _record(actor, "escalation_decide", petition, old=old, new=new, note=note.strip())
+    _record(actor, "escalation_decide", petition, old=old, new=new, note=note.strip(), at=at)
     return petition
 
 
@@ -398,7 +400,8 @@ def decide_escalation(*, actor, petition: Petition, approve: bool, note: str = "
 
 
 @transaction.atomic
-def merge(*, actor, duplicate: Petition, into: Petition, reason: str = "", on: dt.date | None = None) -> Petition:
+def merge(*, actor, duplicate: Petition, into: Petition, at: dt.datetime, reason: str = "",
+          on: dt.date | None = None) -> Petition:
     """``duplicate`` joins ``into``: its history, updates and attachments stay where they are, it is marked
     merged, and its public page follows the main petition's status and answer."""
     if duplicate.pk == into.pk:
@@ -410,7 +413,7 @@ def merge(*, actor, duplicate: Petition, into: Petition, reason: str = "", on: d
     if into.state in (State.CLOSED, State.MERGED):
         raise ValidationError(_("A petition cannot be merged into a closed or merged one."))
     _require(actor is None or access.can(actor, "petition.merge", duplicate))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     before = duplicate.state
     duplicate.state, duplicate.merged_into = State.MERGED, into
     duplicate.save(update_fields=["state", "merged_into"])
@@ -420,8 +423,8 @@ def merge(*, actor, duplicate: Petition, into: Petition, reason: str = "", on: d
     for p in (duplicate, into):
         Update.objects.create(petition=p, kind=Update.Kind.MERGE, on=on, text=text, author=_user(actor))
     _record(actor, "merge", duplicate, old={"state": before}, new={"state": State.MERGED, "into": into.reference},
-            note=reason.strip())
-    _record(actor, "merge_into", into, new={"merged": duplicate.reference}, note=reason.strip())
+            note=reason.strip(), at=at)
+    _record(actor, "merge_into", into, new={"merged": duplicate.reference}, note=reason.strip(), at=at)
     return into
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from dondoc.core import clock as core_clock
 from dondoc.domain import petition_clock
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
@@ -40,9 +41,11 @@ def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
 
 
 @transaction.atomic
-def check(as_of: dt.date, actor=None) -> int:
+def check(as_of: dt.date, actor=None, *, at: dt.datetime | None = None) -> int:
     """Alerts (and e-mails, when the lead agency has an address) for petitions overdue or due soon as of
-    ``as_of``. Returns the number of outbox rows created (0 on a second run)."""
+    ``as_of`` (business time ``at``, by default ``as_of`` at this time of day). Returns the number of outbox
+    rows created (0 on a second run)."""
+    at = at or core_clock.moment(as_of)
     petitions = Petition.objects.select_related("category", "lead_agency")
     created = 0
     with translation.override(settings.LANGUAGE_CODE):
@@ -51,10 +54,10 @@ def check(as_of: dt.date, actor=None) -> int:
             key = f"petitions.{row.state}:petition:{p.pk}:{p.lead_agency.code}:{p.due_on.isoformat()}"
             subject, body = _texts(row, as_of)
             _m, new = outbox.enqueue(rule_key=f"{key}:alert", channel=Channel.ALERT, recipient=p.lead_agency.code,
-                                     subject=subject, body=body, agency=p.lead_agency, actor=actor)
+                                     subject=subject, body=body, agency=p.lead_agency, actor=actor, at=at)
             created += new
             if p.lead_agency.email:
                 _m, new = outbox.enqueue(rule_key=f"{key}:email", recipient=p.lead_agency.email, subject=subject,
-                                         body=body, agency=p.lead_agency, actor=actor)
+                                         body=body, agency=p.lead_agency, actor=actor, at=at)
                 created += new
     return created

@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Agency, Role
+from dondoc.core import clock
 
 from . import actions, queries
 from .models import Channel, Petition, PetitionCategory
@@ -144,8 +145,8 @@ def _received(n: int, cal) -> dt.date:
     return cal.next_working_day(D(2020, 1, 6) + dt.timedelta(days=(n - 1) * 270 // (COUNT - 1)))
 
 
-def _life(petition: Petition, n: int, *, as_of: dt.date, cal, admin, leader) -> None:
-    """Route, progress, answer, publish, close — as far as ``as_of`` allows."""
+def _life(petition: Petition, n: int, *, as_of: dt.date, at: dt.datetime, cal, admin, leader) -> None:
+    """Route, progress, answer, publish, close — as far as ``as_of`` allows (recorded at business time ``at``)."""
     key = petition.reference
     roll = _roll(key)
     category = petition.category.code
@@ -157,27 +158,27 @@ def _life(petition: Petition, n: int, *, as_of: dt.date, cal, admin, leader) -> 
     if routed > as_of:
         return
     partners = list(Agency.objects.filter(code__in=coordinators).exclude(pk=lead.pk).order_by("code"))
-    actions.route(actor=admin, petition=petition, lead=lead, coordinators=partners[: 1 + roll % 2], on=routed)
+    actions.route(actor=admin, petition=petition, lead=lead, coordinators=partners[: 1 + roll % 2], on=routed, at=at)
     petition.refresh_from_db()
     officer = _officer(lead)
     progress_on = cal.add_days(routed, 2, working=True)
     if progress_on <= as_of and roll % 3 != 1:
         actions.post_update(actor=officer, petition=petition, kind="progress", on=progress_on,
-                            text="Đã làm việc với doanh nghiệp và các cơ quan liên quan, đang hoàn thiện văn bản trả lời.")
+                            text="Đã làm việc với doanh nghiệp và các cơ quan liên quan, đang hoàn thiện văn bản trả lời.", at=at)
     coordinator = petition.coordinators.order_by("code").first()
     contribution_on = cal.add_days(routed, 3, working=True)
     if coordinator and contribution_on <= as_of and roll % 4 == 0:
         actions.post_update(actor=_officer(coordinator), petition=petition, kind="contribution", on=contribution_on,
-                            text="Đã gửi ý kiến tham gia về nội dung thuộc chức năng của cơ quan.")
+                            text="Đã gửi ý kiến tham gia về nội dung thuộc chức năng của cơ quan.", at=at)
     if roll >= 95 and admin is not None:  # beyond the agencies: the DPI proposes, a leader decides
         proposed = cal.add_days(routed, 4, working=True)
         if proposed <= as_of:
             actions.propose_escalation(actor=admin, petition=petition, on=proposed,
-                                       reason="Vượt thẩm quyền của cơ quan chủ trì; cần UBND tỉnh quyết định.")
+                                       reason="Vượt thẩm quyền của cơ quan chủ trì; cần UBND tỉnh quyết định.", at=at)
             decided = cal.add_days(proposed, 2, working=True)
             if leader is not None and decided <= as_of:
                 actions.decide_escalation(actor=leader, petition=petition, approve=True, on=decided,
-                                          note="Giao Văn phòng UBND tỉnh tham mưu.")
+                                          note="Giao Văn phòng UBND tỉnh tham mưu.", at=at)
         return
     if petition.due_on >= as_of - dt.timedelta(days=5):
         return  # due around as_of: still being handled (some due soon, some just overdue)
@@ -191,13 +192,13 @@ def _life(petition: Petition, n: int, *, as_of: dt.date, cal, admin, leader) -> 
         return
     actions.answer(actor=officer, petition=petition, on=answered,
                    text=f"{lead.name} trả lời: đã xem xét kiến nghị; nội dung thuộc thẩm quyền đã được giải quyết, "
-                        "cơ quan đã có văn bản hướng dẫn doanh nghiệp thực hiện theo quy định.")
+                        "cơ quan đã có văn bản hướng dẫn doanh nghiệp thực hiện theo quy định.", at=at)
     published = cal.add_days(answered, 1, working=True)
     if published <= as_of and roll % 5 != 4:
-        actions.publish(actor=officer, petition=petition, on=published)
+        actions.publish(actor=officer, petition=petition, on=published, at=at)
         closed = cal.add_days(published, 5, working=True)
         if closed <= as_of and roll < 40:
-            actions.close(actor=admin, petition=petition, on=closed)
+            actions.close(actor=admin, petition=petition, on=closed, at=at)
 
 
 @transaction.atomic
@@ -207,7 +208,7 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
         return ["demo petitions: skipped (categories not loaded)"]
     cal = queries.work_calendar()
     admin, leader = _user("admin"), _user("lanhdao")
-    created = 0
+    created, at = 0, clock.moment(as_of)
     for n in range(1, COUNT + 1):
         reference = f"KN-2020-{n:03d}"
         received = _received(n, cal)
@@ -231,23 +232,23 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
             contact_name=["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Phạm Thị Dung"][n % 4],
             contact_phone=f"0912 000 {n:03d}", contact_email=f"lienhe{n:02d}@doanhnghiep.example.invalid",
             subject=subject, text=text, task=_task(DESKS[category.code][2]),
-            project_code=project if category.code == "land" else "",
+            project_code=project if category.code == "land" else "", at=at,
         )
         created += 1
         if n in DUPLICATES:
             main = Petition.objects.filter(reference=f"KN-2020-{DUPLICATES[n]:03d}").first()
             if main is not None and main.state not in ("closed", "merged"):
                 actions.merge(actor=admin, duplicate=petition, into=main, on=received,
-                              reason="Cùng nội dung, cùng dự án.")
+                              reason="Cùng nội dung, cùng dự án.", at=at)
                 continue
-        _life(petition, n, as_of=as_of, cal=cal, admin=admin, leader=leader)
+        _life(petition, n, as_of=as_of, cal=cal, admin=admin, leader=leader, at=at)
     for i, (after, code, recommendation, report) in enumerate(RECOMMENDATIONS, start=1):
         agency, reference = Agency.objects.filter(code=code).first(), f"KN-2020-{100 + i}"
         on = cal.add_days(_received(after, cal), 1, working=True)
         if agency is None or on > as_of or Petition.objects.filter(reference=reference).exists():
             continue
         petition = actions.create_from_recommendation(actor=admin, agency=agency, text=recommendation,
-                                                      source_label=report, received_on=on, reference=reference)
-        _life(petition, after, as_of=as_of, cal=cal, admin=admin, leader=leader)
+                                                      source_label=report, received_on=on, reference=reference, at=at)
+        _life(petition, after, as_of=as_of, cal=cal, admin=admin, leader=leader, at=at)
         created += 1
     return [f"demo petitions: {created} created, {Petition.objects.count()} in all"]

@@ -93,7 +93,7 @@ def petition_new(request):
         upload = data.pop("attachment")
         try:
             with transaction.atomic():
-                petition = actions.intake(actor=request.user, **data)
+                petition = actions.intake(actor=request.user, **data, at=core_clock.now())
                 if upload:
                     actions.add_attachment(actor=request.user, petition=petition, name=upload.name,
                                            data=_read(upload))
@@ -208,7 +208,7 @@ def _act(request, pk, form_class, run, success: str):
 def petition_route(request, pk):
     def run(p, d):
         actions.route(actor=request.user, petition=p, lead=d["lead"], coordinators=list(d["coordinators"]),
-                      on=d["on"], days=d["days"], reason=d["reason"])
+                      on=d["on"], days=d["days"], reason=d["reason"], at=core_clock.now())
     return _act(request, pk, RouteForm, run, _("Routing recorded."))
 
 
@@ -218,7 +218,7 @@ def petition_update(request, pk):
     kind = request.POST.get("kind", "")
 
     def run(p, d):
-        actions.post_update(actor=request.user, petition=p, text=d["text"], on=d["on"], kind=kind or None)
+        actions.post_update(actor=request.user, petition=p, text=d["text"], on=d["on"], kind=kind or None, at=core_clock.now())
     return _act(request, pk, UpdateForm, run, _("Recorded."))
 
 
@@ -226,7 +226,7 @@ def petition_update(request, pk):
 @require_POST
 def petition_answer(request, pk):
     def run(p, d):
-        actions.answer(actor=request.user, petition=p, text=d["text"], on=d["on"])
+        actions.answer(actor=request.user, petition=p, text=d["text"], on=d["on"], at=core_clock.now())
     return _act(request, pk, AnswerForm, run, _("Answer recorded."))
 
 
@@ -234,7 +234,7 @@ def petition_answer(request, pk):
 @require_POST
 def petition_publish(request, pk):
     def run(p, d):
-        actions.publish(actor=request.user, petition=p, on=d["on"])
+        actions.publish(actor=request.user, petition=p, on=d["on"], at=core_clock.now())
     return _act(request, pk, DateForm, run, _("The answer is published on the public status page."))
 
 
@@ -242,7 +242,7 @@ def petition_publish(request, pk):
 @require_POST
 def petition_close(request, pk):
     def run(p, d):
-        actions.close(actor=request.user, petition=p, on=d["on"], note=d["note"])
+        actions.close(actor=request.user, petition=p, on=d["on"], note=d["note"], at=core_clock.now())
     return _act(request, pk, DateForm, run, _("Petition closed."))
 
 
@@ -250,7 +250,7 @@ def petition_close(request, pk):
 @require_POST
 def petition_escalate(request, pk):
     def run(p, d):
-        actions.propose_escalation(actor=request.user, petition=p, reason=d["reason"])
+        actions.propose_escalation(actor=request.user, petition=p, reason=d["reason"], at=core_clock.now())
     return _act(request, pk, EscalateForm, run, _("Escalation proposed to the leaders."))
 
 
@@ -258,7 +258,7 @@ def petition_escalate(request, pk):
 @require_POST
 def petition_decide(request, pk):
     def run(p, d):
-        actions.decide_escalation(actor=request.user, petition=p, approve=d["agree"], note=d["note"])
+        actions.decide_escalation(actor=request.user, petition=p, approve=d["agree"], note=d["note"], at=core_clock.now())
     return _act(request, pk, DecisionForm, run, _("Decision recorded."))
 
 
@@ -269,7 +269,7 @@ def petition_merge(request, pk):
         into = queries.petitions_for(request.user).filter(reference=d["into"].strip().upper()).first()
         if into is None:
             raise ValidationError(_("No petition numbered %(ref)s.") % {"ref": d["into"]})
-        actions.merge(actor=request.user, duplicate=p, into=into, reason=d["reason"])
+        actions.merge(actor=request.user, duplicate=p, into=into, reason=d["reason"], at=core_clock.now())
     return _act(request, pk, MergeForm, run, _("Petitions merged."))
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup
-from dondoc.core import audit, clock
+from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
 from dondoc.domain.task_deadlines import task_deadline
 
@@ -80,8 +80,9 @@ def _check_parsed(parsed: dict) -> None:
 
 
 @transaction.atomic
-def load_program(*, actor, parsed: dict, source_name: str = "", note: str = "") -> LoadResult:
-    """Load a parsed program. The same content again changes nothing; different content is a new version."""
+def load_program(*, actor, parsed: dict, at: dt.datetime, source_name: str = "", note: str = "") -> LoadResult:
+    """Load a parsed program at business time ``at``. The same content again changes nothing; different
+    content is a new version."""
     _check_parsed(parsed)
     doc = parsed["document"]
     issued_on = dt.date.fromisoformat(doc["date"]) if doc.get("date") else None
@@ -93,7 +94,7 @@ def load_program(*, actor, parsed: dict, source_name: str = "", note: str = "") 
     )
     if program_created:
         audit.record(actor=actor, kind="program.create", target=program,
-                     new={"number": program.number, "issued_on": issued_on, "title": program.title})
+                     new={"number": program.number, "issued_on": issued_on, "title": program.title}, at=at)
     digest = content_hash(parsed)
     existing = program.versions.filter(content_hash=digest).first()
     if existing:
@@ -129,10 +130,10 @@ def load_program(*, actor, parsed: dict, source_name: str = "", note: str = "") 
                     result.assignments += 1
     from dondoc.reporting.actions import ensure_obligations
 
-    ensure_obligations(actor=actor, program=program, parsed=parsed)
+    ensure_obligations(actor=actor, program=program, parsed=parsed, at=at)
     audit.record(actor=actor, kind="program.version", target=version,
                  new={"number": number, "tasks": result.tasks, "assignments": result.assignments,
-                      "source": source_name}, note=note)
+                      "source": source_name}, note=note, at=at)
     return result
 
 
@@ -164,13 +165,14 @@ def edit_import(*, actor, draft: ProgramImport, tasks: list[dict]) -> ProgramImp
 
 
 @transaction.atomic
-def confirm_import(*, actor, draft: ProgramImport) -> LoadResult:
+def confirm_import(*, actor, draft: ProgramImport, at: dt.datetime) -> LoadResult:
     if draft.state != ProgramImport.State.DRAFT:
         raise ValidationError(_("This document has already been loaded or discarded."))
-    result = load_program(actor=actor, parsed=draft.parsed, source_name=draft.source_name)
+    result = load_program(actor=actor, parsed=draft.parsed, source_name=draft.source_name, at=at)
     draft.state, draft.version = ProgramImport.State.LOADED, result.version
     draft.save(update_fields=["state", "version"])
-    audit.record(actor=actor, kind="program_import.confirm", target=draft, new={"version": result.version.pk})
+    audit.record(actor=actor, kind="program_import.confirm", target=draft, new={"version": result.version.pk},
+                 at=at)
     return result
 
 
@@ -188,11 +190,12 @@ def _require(ok: bool) -> None:
 
 
 @transaction.atomic
-def post_update(*, actor, assignment: Assignment, text: str, percent: int | None = None, completes: bool = False,
-                on: dt.date | None = None) -> TaskUpdate:
-    """An agency reports progress on its own assignment; "completes" marks it done on that date."""
+def post_update(*, actor, assignment: Assignment, text: str, at: dt.datetime, percent: int | None = None,
+                completes: bool = False, on: dt.date | None = None) -> TaskUpdate:
+    """An agency reports progress on its own assignment; "completes" marks it done on that date (default:
+    the day of ``at``)."""
     _require(access.can(actor, "assignment.update", assignment))
-    on = on or clock.today()
+    on = on or timezone.localdate(at)
     if not text.strip():
         raise ValidationError(_("Write what was done."))
     if percent is not None and not 0 <= percent <= 100:
@@ -206,7 +209,8 @@ def post_update(*, actor, assignment: Assignment, text: str, percent: int | None
         assignment.completed_on = on
         assignment.save(update_fields=["completed_on"])
         new["completed_on"] = on
-    audit.record(actor=actor, kind="assignment.update", target=assignment, agency=assignment.agency, old=old, new=new)
+    audit.record(actor=actor, kind="assignment.update", target=assignment, agency=assignment.agency, old=old, new=new,
+                 at=at)
     return update
 
 
@@ -242,26 +246,27 @@ def request_extension(*, actor, assignment: Assignment, proposed: dt.date, reaso
 
 
 @transaction.atomic
-def recommend_extension(*, actor, extension: Extension, recommend: bool, note: str = "") -> Extension:
+def recommend_extension(*, actor, extension: Extension, recommend: bool, at: dt.datetime, note: str = "") -> Extension:
     _require(access.can(actor, "extension.recommend", extension.assignment))
     if extension.state != ExtensionState.REQUESTED:
         raise ValidationError(_("The DPI has already given its opinion on this request."))
     extension.state = ExtensionState.RECOMMENDED if recommend else ExtensionState.NOT_RECOMMENDED
-    extension.dpi_note, extension.dpi_by, extension.dpi_at = note.strip(), actor, timezone.now()
+    extension.dpi_note, extension.dpi_by, extension.dpi_at = note.strip(), actor, at
     extension.save()
     audit.record(actor=actor, kind="extension.recommend", target=extension, agency=extension.assignment.agency,
-                 old={"state": ExtensionState.REQUESTED}, new={"state": extension.state, "note": extension.dpi_note})
+                 old={"state": ExtensionState.REQUESTED}, new={"state": extension.state, "note": extension.dpi_note},
+                 at=at)
     return extension
 
 
 @transaction.atomic
-def decide_extension(*, actor, extension: Extension, approve: bool, note: str = "") -> Extension:
+def decide_extension(*, actor, extension: Extension, approve: bool, at: dt.datetime, note: str = "") -> Extension:
     _require(access.can(actor, "extension.decide", extension.assignment))
     if extension.state not in (ExtensionState.RECOMMENDED, ExtensionState.NOT_RECOMMENDED):
         raise ValidationError(_("The DPI must give its opinion before a leader decides."))
     before = extension.state
     extension.state = ExtensionState.APPROVED if approve else ExtensionState.REJECTED
-    extension.decision_note, extension.decided_by, extension.decided_at = note.strip(), actor, timezone.now()
+    extension.decision_note, extension.decided_by, extension.decided_at = note.strip(), actor, at
     extension.save()
     assignment = extension.assignment
     new = {"state": extension.state, "note": extension.decision_note}
@@ -270,7 +275,7 @@ def decide_extension(*, actor, extension: Extension, approve: bool, note: str = 
         assignment.deadline = extension.proposed_deadline
         assignment.save(update_fields=["deadline"])
     audit.record(actor=actor, kind="extension.decide", target=extension, agency=assignment.agency,
-                 old={"state": before, "deadline": extension.current_deadline}, new=new)
+                 old={"state": before, "deadline": extension.current_deadline}, new=new, at=at)
     return extension
 
 

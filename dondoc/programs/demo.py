@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Role
+from dondoc.core import clock
 
 from . import actions
 from .models import Assignment, AssignmentRole, TaskUpdate
@@ -28,7 +29,8 @@ def _roll(code: str, salt: str) -> int:
 
 @transaction.atomic
 def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
-    result = actions.load_program(actor=actor, parsed=parse_path(SEED), source_name=SEED.name)
+    at = clock.moment(as_of) if as_of else clock.now()  # as_of None: tests load the progress alone
+    result = actions.load_program(actor=actor, parsed=parse_path(SEED), source_name=SEED.name, at=at)
     lines = result.lines()
     version = result.version
     if TaskUpdate.objects.filter(assignment__task__version=version).exists():
@@ -46,18 +48,18 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
             if roll < 60:
                 done = deadline - dt.timedelta(days=roll % 10)
                 actions.post_update(actor=officer, assignment=a, on=done, completes=True,
-                                    text="Đã hoàn thành, giải ngân 100% kế hoạch vốn kéo dài.")
+                                    text="Đã hoàn thành, giải ngân 100% kế hoạch vốn kéo dài.", at=at)
             elif roll < 80:
                 done = deadline + dt.timedelta(days=5 + roll % 20)
                 actions.post_update(actor=officer, assignment=a, on=done, completes=True,
-                                    text="Hoàn thành chậm do vướng mắc giải phóng mặt bằng.")
+                                    text="Hoàn thành chậm do vướng mắc giải phóng mặt bằng.", at=at)
             else:
                 actions.post_update(actor=officer, assignment=a, on=deadline - dt.timedelta(days=3), percent=70,
-                                    text="Đang hoàn thiện thủ tục thanh toán, đạt khoảng 70%.")
+                                    text="Đang hoàn thiện thủ tục thanh toán, đạt khoảng 70%.", at=at)
             updates += 1
         elif roll < 35:
             actions.post_update(actor=officer, assignment=a, on=D(2020, 9, 20) - dt.timedelta(days=roll % 15),
-                                percent=30 + roll, text="Đang triển khai theo kế hoạch; đã giao nhiệm vụ cụ thể cho các phòng.")
+                                percent=30 + roll, text="Đang triển khai theo kế hoạch; đã giao nhiệm vụ cụ thể cho các phòng.", at=at)
             updates += 1
     # An extension request on an overdue assignment, recommended by the DPI, waiting for a leader.
     overdue = next((a for a in leads.filter(completed_on__isnull=True, deadline__lt=D(2020, 10, 5),
@@ -67,6 +69,6 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
         ext = actions.request_extension(actor=_officer(overdue.agency), assignment=overdue, proposed=D(2020, 11, 30),
                                         reason="Dự án vướng giải phóng mặt bằng, đề nghị gia hạn đến 30/11/2020.")
         actions.recommend_extension(actor=admin, extension=ext, recommend=True,
-                                    note="Sở KH&ĐT thống nhất đề xuất gia hạn.")
+                                    note="Sở KH&ĐT thống nhất đề xuất gia hạn.", at=at)
     lines.append(f"demo progress: {updates} updates")
     return lines

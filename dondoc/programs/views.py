@@ -108,7 +108,7 @@ def program_review(request, pk):
             actions.edit_import(actor=request.user, draft=draft, tasks=tasks)
             if "confirm" in request.POST:
                 try:
-                    result = actions.confirm_import(actor=request.user, draft=draft)
+                    result = actions.confirm_import(actor=request.user, draft=draft, at=clock.now())
                 except ValidationError as exc:
                     messages.error(request, " ".join(exc.messages))
                     return redirect("programs:review", pk=draft.pk)
@@ -182,7 +182,7 @@ def assignment_update(request, pk):
     if form.is_valid():
         try:
             actions.post_update(actor=request.user, assignment=assignment, text=form.cleaned_data["text"],
-                                percent=form.cleaned_data["percent"], completes=form.cleaned_data["completes"])
+                                percent=form.cleaned_data["percent"], completes=form.cleaned_data["completes"], at=clock.now())
             messages.success(request, _("Progress reported."))
         except PermissionDenied:
             raise Http404 from None
@@ -240,9 +240,9 @@ def extension_opinion(request, pk):
     agree, note = form.cleaned_data["agree"], form.cleaned_data["note"]
     try:
         if extension.state == ExtensionState.REQUESTED:
-            actions.recommend_extension(actor=request.user, extension=extension, recommend=agree, note=note)
+            actions.recommend_extension(actor=request.user, extension=extension, recommend=agree, note=note, at=clock.now())
         else:
-            actions.decide_extension(actor=request.user, extension=extension, approve=agree, note=note)
+            actions.decide_extension(actor=request.user, extension=extension, approve=agree, note=note, at=clock.now())
         messages.success(request, _("Recorded."))
     except PermissionDenied:
         raise Http404 from None

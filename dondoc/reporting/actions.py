@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import audit, clock
+from dondoc.core import audit
 from dondoc.domain import reporting_cycle as rc
 
 from . import queries
@@ -31,7 +31,7 @@ def _require(ok: bool) -> None:
 
 
 @transaction.atomic
-def ensure_obligations(*, actor, program, parsed: dict) -> list[Obligation]:
+def ensure_obligations(*, actor, program, parsed: dict, at: dt.datetime) -> list[Obligation]:
     """Create the program's reporting obligations from its parsed reporting rules (once; later edits are kept)."""
     created = []
     for rule in parsed.get("reporting") or []:
@@ -42,7 +42,7 @@ def ensure_obligations(*, actor, program, parsed: dict) -> list[Obligation]:
         to = Agency.objects.filter(code__in=rule.get("to") or []).first() or Agency.objects.filter(code="SKHDT").first()
         if to is None:
             continue
-        issued = program.issued_on or clock.today()
+        issued = program.issued_on or timezone.localdate(at)
         first = rc.period_start(every, issued)
         if issued.day >= day:  # issued after this period's due day: reporting starts with the next period
             first = rc.add_months(first, rc.MONTHS[every])
@@ -52,7 +52,7 @@ def ensure_obligations(*, actor, program, parsed: dict) -> list[Obligation]:
         )
         audit.record(actor=actor, kind="obligation.create", target=obligation,
                      new={"program": program.number, "every": every, "due_day": day, "to": to.code,
-                          "first_period": first})
+                          "first_period": first}, at=at)
         created.append(obligation)
     return created
 
@@ -125,39 +125,38 @@ def _editable(report: Report, as_of: dt.date) -> None:
 
 
 @transaction.atomic
-def save_draft(*, actor, report: Report, data: dict, on: dt.date | None = None) -> Report:
+def save_draft(*, actor, report: Report, data: dict, at: dt.datetime, on: dt.date | None = None) -> Report:
     _require(access.can(actor, "report.edit", report.agency))
     report = Report.objects.select_for_update().get(pk=report.pk)
-    _editable(report, on or clock.today())
+    _editable(report, on or timezone.localdate(at))
     content = _clean(report, data)
     old, new = audit.diff({"draft": report.draft}, {"draft": content})
     if new:
         report.draft = content
-        report.save(update_fields=["draft", "updated_at"])
+        report.save(update_fields=["draft", "updated_at"])  # updated_at: bookkeeping, real time
         audit.record(actor=actor, kind="report.save", target=report, agency=report.agency,
-                     new={"tasks": len(content["tasks"]), "indicators": content["indicators"]})
+                     new={"tasks": len(content["tasks"]), "indicators": content["indicators"]}, at=at)
     return report
 
 
 @transaction.atomic
-def submit(*, actor, report: Report, on: dt.date | None = None) -> ReportVersion:
-    """The agency head sends the report: a frozen version; the first submission decides timeliness.
-    ``on`` is the product's today unless a loader replays history."""
+def submit(*, actor, report: Report, at: dt.datetime, on: dt.date | None = None) -> ReportVersion:
+    """The agency head sends the report at ``at``: a frozen version; the first submission decides timeliness.
+    ``on`` is the day of ``at`` unless a loader replays history."""
     _require(access.can(actor, "report.submit", report.agency))
     report = Report.objects.select_for_update().get(pk=report.pk)
-    today = on or clock.today()
+    today = on or timezone.localdate(at)
     _editable(report, today)
     number = report.versions.count() + 1
-    now = timezone.now()
     version = ReportVersion.objects.create(report=report, number=number, content=report.draft, submitted_by=actor,
-                                           submitted_at=now, submitted_on=today)
+                                           submitted_at=at, submitted_on=today)
     before = report.state
     report.state = ReportState.SUBMITTED if before == ReportState.DRAFT else ReportState.RESUBMITTED
     report.first_submitted_on = report.first_submitted_on or today
-    report.last_submitted_at = now
+    report.last_submitted_at = at
     report.save()
     audit.record(actor=actor, kind="report.submit", target=report, agency=report.agency,
-                 old={"state": before}, new={"state": report.state, "version": number, "on": today})
+                 old={"state": before}, new={"state": report.state, "version": number, "on": today}, at=at)
     return version
 
 
@@ -178,23 +177,23 @@ def return_report(*, actor, report: Report, reason: str) -> Report:
 
 
 @transaction.atomic
-def accept(*, actor, report: Report) -> Report:
+def accept(*, actor, report: Report, at: dt.datetime) -> Report:
     _require(access.can(actor, "report.review", report))
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state not in (ReportState.SUBMITTED, ReportState.RESUBMITTED):
         raise ValidationError(_("Only a submitted report can be accepted."))
     before = report.state
-    report.state, report.accepted_at = ReportState.ACCEPTED, timezone.now()
+    report.state, report.accepted_at = ReportState.ACCEPTED, at
     report.save(update_fields=["state", "accepted_at", "updated_at"])
     audit.record(actor=actor, kind="report.accept", target=report, agency=report.agency,
-                 old={"state": before}, new={"state": report.state})
+                 old={"state": before}, new={"state": report.state}, at=at)
     return report
 
 
 @transaction.atomic
-def add_attachment(*, actor, report: Report, uploaded) -> Attachment:
+def add_attachment(*, actor, report: Report, uploaded, at: dt.datetime) -> Attachment:
     _require(access.can(actor, "report.edit", report.agency))
-    _editable(report, clock.today())
+    _editable(report, timezone.localdate(at))
     suffix = Path(uploaded.name).suffix.lower()
     if suffix not in ALLOWED_ATTACHMENTS:
         raise ValidationError(_("Files of type %(t)s are not accepted.") % {"t": suffix or "?"})
@@ -204,12 +203,12 @@ def add_attachment(*, actor, report: Report, uploaded) -> Attachment:
                                     content_type=mimetypes.guess_type(uploaded.name)[0] or "application/octet-stream",
                                     uploaded_by=actor)
     audit.record(actor=actor, kind="report.attach", target=report, agency=report.agency,
-                 new={"file": att.name, "size": att.size})
+                 new={"file": att.name, "size": att.size}, at=at)
     return att
 
 
 @transaction.atomic
-def recommendation_to_petition(*, actor, report: Report, index: int):
+def recommendation_to_petition(*, actor, report: Report, index: int, at: dt.datetime):
     """The DPI turns a recommendation of a submitted report into a petition, in one step."""
     _require(access.can(actor, "report.review", report))
     version = report.latest_version
@@ -220,7 +219,7 @@ def recommendation_to_petition(*, actor, report: Report, index: int):
 
     petition = create_from_recommendation(actor=actor, agency=report.agency, text=recs[index],
                                           source_label=f"Báo cáo {report.agency.code} tháng {report.period:%m/%Y}",
-                                          received_on=clock.today())
+                                          received_on=timezone.localdate(at), at=at)
     audit.record(actor=actor, kind="report.recommendation_to_petition", target=report, agency=report.agency,
-                 new={"index": index, "petition": petition.pk})
+                 new={"index": index, "petition": petition.pk}, at=at)
     return petition

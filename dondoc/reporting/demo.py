@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Agency, Role
+from dondoc.core import clock
 from dondoc.domain import reporting_cycle as rc
 
 from . import actions, queries
@@ -58,7 +59,7 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
     if Report.objects.filter(obligation=obligation).exists():
         return [f"demo reports: already loaded ({Report.objects.filter(obligation=obligation).count()} reports)"]
     admin = get_user_model().objects.filter(username="admin").first()
-    made = 0
+    made, at = 0, clock.moment(as_of)
     for period in rc.periods("month", dt.date(2020, 7, 1), dt.date(2020, 11, 1)):
         due = queries.due(obligation, period).due
         for agency in queries.reporters(obligation, period):
@@ -80,16 +81,16 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
                 if roll % 5 == 0 else []
             actions.save_draft(actor=officer, report=report, on=drafted_on, data={
                 "tasks": tasks, "indicators": values, "recommendations": recs,
-                "difficulties": DIFFICULTIES[roll % 4]})
+                "difficulties": DIFFICULTIES[roll % 4]}, at=at)
             made += 1
             if submitted_on > as_of:
                 continue  # still a draft on the demo date
-            actions.submit(actor=head, report=report, on=submitted_on)
+            actions.submit(actor=head, report=report, on=submitted_on, at=at)
             if admin and roll % 10 == 3 and submitted_on + dt.timedelta(days=2) <= as_of:
                 actions.return_report(actor=admin, report=report,
                                       reason="Đề nghị bổ sung số liệu chỉ tiêu và kết quả cụ thể từng nhiệm vụ.")
                 if roll % 20 == 3 and submitted_on + dt.timedelta(days=5) <= as_of:
-                    actions.submit(actor=head, report=report, on=submitted_on + dt.timedelta(days=5))
+                    actions.submit(actor=head, report=report, on=submitted_on + dt.timedelta(days=5), at=at)
             elif admin and period < rc.period_start("month", as_of):
-                actions.accept(actor=admin, report=report)
+                actions.accept(actor=admin, report=report, at=at)
     return [f"demo reports: {made} reports of 07–11/2020 as of {as_of:%d/%m/%Y}"]

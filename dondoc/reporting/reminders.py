@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from dondoc.accounts.models import Role
+from dondoc.core import clock
 from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.outbox.actions import enqueue
@@ -42,8 +43,10 @@ def template(kind: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def queue(*, as_of: dt.date, actor=None) -> Counter:
-    """Queue the reminders due on ``as_of``. Running it twice queues nothing twice."""
+def queue(*, as_of: dt.date, at: dt.datetime | None = None, actor=None) -> Counter:
+    """Queue the reminders due on ``as_of`` (business time ``at``, by default ``as_of`` at this time of day).
+    Running it twice queues nothing twice."""
+    at = at or clock.moment(as_of)
     counts: Counter = Counter()
     heads = get_user_model().objects.filter(memberships__role=Role.AGENCY_HEAD, is_active=True)
     for obligation in Obligation.objects.select_related("program", "to_agency"):
@@ -76,6 +79,6 @@ def queue(*, as_of: dt.date, actor=None) -> Counter:
                     counts["no_address"] += 1
                 for email, rule_key in recipients:
                     _, created = enqueue(rule_key=rule_key, recipient=email, subject=subject, body=body,
-                                         agency=agency, actor=actor)
+                                         agency=agency, actor=actor, at=at)
                     counts[reminder.kind if created else "already_queued"] += 1
     return counts

@@ -104,7 +104,8 @@ def _form_data(post) -> dict:
 @login_required
 def report_detail(request, pk):
     report = queries.get_report_for(request.user, pk)
-    user, today = request.user, clock.today()
+    user, at = request.user, clock.now()  # the request's one business moment, passed to the actions
+    today = at.date()
     can_edit = (access.can(user, "report.edit", report.agency) and report.state in (ReportState.DRAFT, ReportState.RETURNED)
                 and not queries.locked(report, today))
     can_submit = can_edit and access.can(user, "report.submit", report.agency)
@@ -114,26 +115,26 @@ def report_detail(request, pk):
         action = request.POST.get("action", "")
         try:
             if action in ("save", "submit") and can_edit:
-                actions.save_draft(actor=user, report=report, data=_form_data(request.POST))
+                actions.save_draft(actor=user, report=report, data=_form_data(request.POST), at=at)
                 if action == "submit":
                     if not can_submit:
                         raise PermissionDenied
-                    actions.submit(actor=user, report=report)
+                    actions.submit(actor=user, report=report, at=at)
                     messages.success(request, _("The report was sent to the DPI."))
                 else:
                     messages.success(request, _("Draft saved."))
             elif action == "attach" and can_edit and request.FILES.get("file"):
-                actions.add_attachment(actor=user, report=report, uploaded=request.FILES["file"])
+                actions.add_attachment(actor=user, report=report, uploaded=request.FILES["file"], at=at)
                 messages.success(request, _("File attached."))
             elif action == "return" and can_review:
                 actions.return_report(actor=user, report=report, reason=request.POST.get("reason", ""))
                 messages.success(request, _("The report was returned to the agency."))
             elif action == "accept" and can_review:
-                actions.accept(actor=user, report=report)
+                actions.accept(actor=user, report=report, at=at)
                 messages.success(request, _("The report was accepted."))
             elif action == "petition" and access.can(user, "report.review", report):
                 petition = actions.recommendation_to_petition(actor=user, report=report,
-                                                              index=int(request.POST.get("index", "-1")))
+                                                              index=int(request.POST.get("index", "-1")), at=at)
                 messages.success(request, _("Petition %(id)s created from the recommendation.") % {"id": petition.pk})
             else:
                 raise PermissionDenied

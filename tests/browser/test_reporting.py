@@ -13,13 +13,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def world(transactional_db, settings):
     from dondoc.accounts import demo
+    from dondoc.core import clock
     from dondoc.programs import actions
     from dondoc.programs.services import SEED, parse_path
 
     settings.DONDOC_TODAY = "2020-09-20"
     call_command("load_reference", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     demo.load(as_of=None)
-    actions.load_program(actor=None, parsed=parse_path(SEED), source_name="seed")
+    actions.load_program(actor=None, parsed=parse_path(SEED), source_name="seed", at=clock.now())
 
 
 def test_report_round_trip(page, live_server, world):

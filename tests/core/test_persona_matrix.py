@@ -182,6 +182,7 @@ def test_every_permission_is_in_the_table():
 def world(personas, seed, seed_parsed, settings, tmp_path):
     """One object of each kind, owned by STC (petition: led by STC, coordinated by CT)."""
     from dondoc.accounts.models import Agency
+    from dondoc.core import clock
     from dondoc.core.models import OverrideKind
     from dondoc.deadlines import actions as deadline_actions
     from dondoc.deadlines.models import DossierType
@@ -210,8 +211,8 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
     report = report_actions.open_report(actor=personas.officer, obligation=obligation, agency=stc,
                                         period=D(2020, 9, 1))
     w["report_attachment"] = report_actions.add_attachment(
-        actor=personas.officer, report=report, uploaded=SimpleUploadedFile("bc.pdf", b"%PDF-1.4 test\n"))
-    report_actions.submit(actor=personas.head, report=report, on=D(2020, 9, 20))
+        actor=personas.officer, report=report, uploaded=SimpleUploadedFile("bc.pdf", b"%PDF-1.4 test\n"), at=clock.now())
+    report_actions.submit(actor=personas.head, report=report, on=D(2020, 9, 20), at=clock.now())
     w["report"] = report
     w["dossier"] = deadline_actions.create_dossier(
         actor=personas.admin, type=DossierType.objects.get(code="appraisal"), agency=stc, reference="TĐ-1",
@@ -237,20 +238,20 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
             category=PetitionCategory.objects.get(code="tax"), business_name="Công ty TNHH Kim Thành",
             tax_code="5300123456", contact_name="Nguyễn Văn Liên Hệ", contact_phone="0912 345 678",
             contact_email="lienhe@kimthanh.example.invalid", subject=subject,
-            text=f"{subject}: doanh thu giảm 40% do dịch Covid-19.")
-        petition_actions.route(actor=personas.admin, petition=p, lead=stc, coordinators=[ct], on=received)
+            text=f"{subject}: doanh thu giảm 40% do dịch Covid-19.", at=clock.now())
+        petition_actions.route(actor=personas.admin, petition=p, lead=stc, coordinators=[ct], on=received, at=clock.now())
         p.refresh_from_db()
         return p
 
     w["petition"] = petition("Đề nghị gia hạn nộp thuế", D(2020, 9, 1))
     w["duplicate"] = petition("Gia hạn nộp thuế", D(2020, 9, 2))
     w["answered"] = petition("Miễn tiền thuê đất", D(2020, 9, 3))
-    petition_actions.answer(actor=personas.officer, petition=w["answered"], text="Đã trả lời", on=D(2020, 9, 10))
+    petition_actions.answer(actor=personas.officer, petition=w["answered"], text="Đã trả lời", on=D(2020, 9, 10), at=clock.now())
     w["published"] = petition("Giảm phí", D(2020, 9, 4))
-    petition_actions.answer(actor=personas.officer, petition=w["published"], text="Đã trả lời", on=D(2020, 9, 10))
-    petition_actions.publish(actor=personas.officer, petition=w["published"], on=D(2020, 9, 11))
+    petition_actions.answer(actor=personas.officer, petition=w["published"], text="Đã trả lời", on=D(2020, 9, 10), at=clock.now())
+    petition_actions.publish(actor=personas.officer, petition=w["published"], on=D(2020, 9, 11), at=clock.now())
     w["escalated"] = petition("Vay vốn ưu đãi", D(2020, 9, 5))
-    petition_actions.propose_escalation(actor=personas.admin, petition=w["escalated"], reason="Vượt thẩm quyền")
+    petition_actions.propose_escalation(actor=personas.admin, petition=w["escalated"], reason="Vượt thẩm quyền", at=clock.now())
     w["petition_attachment"] = petition_actions.add_attachment(actor=personas.admin, petition=w["petition"],
                                                                name="cv.pdf", data=b"%PDF-1.4 test\n")
     return w

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 from dondoc.deadlines import actions as deadline_actions
 from dondoc.deadlines.models import Dossier, DossierType
@@ -50,19 +51,19 @@ def smtp(settings):
 
 def test_enqueue_is_idempotent_by_rule_key(reference):
     stc = Agency.objects.get(code="STC")
-    m1, created1 = actions.enqueue(rule_key="test:1", recipient="a@example.invalid", subject=SUBJECT, body="x", agency=stc)
-    m2, created2 = actions.enqueue(rule_key="test:1", recipient="b@example.invalid", subject="other", body="y")
+    m1, created1 = actions.enqueue(rule_key="test:1", recipient="a@example.invalid", subject=SUBJECT, body="x", agency=stc, at=clock.now())
+    m2, created2 = actions.enqueue(rule_key="test:1", recipient="b@example.invalid", subject="other", body="y", at=clock.now())
     assert (created1, created2, m1.pk == m2.pk, Message.objects.count()) == (True, False, True, 1)
     assert m1.state == "pending" and m1.agency == stc
     assert AuditEvent.objects.filter(kind="outbox.enqueue").count() == 1
-    alert, _c = actions.enqueue(rule_key="test:2", recipient="STC", subject="s", body="", channel="alert")
+    alert, _c = actions.enqueue(rule_key="test:2", recipient="STC", subject="s", body="", channel="alert", at=clock.now())
     assert alert.state == "sent" and alert.sent_at is not None  # in-app: delivered on creation
 
 
 def test_send_outbox_through_a_real_smtp_server(reference, smtp, capsys):
     actions.enqueue(rule_key="test:1", recipient="stc@example.invalid", subject=SUBJECT,
-                    body="Hồ sơ quá hạn 5 ngày làm việc.")
-    actions.enqueue(rule_key="test:alert", recipient="STC", subject="alert", body="", channel="alert")
+                    body="Hồ sơ quá hạn 5 ngày làm việc.", at=clock.now())
+    actions.enqueue(rule_key="test:alert", recipient="STC", subject="alert", body="", channel="alert", at=clock.now())
     call_command("send_outbox")
     assert capsys.readouterr().out.strip() == "sent 1, failed 0, skipped 0"
     assert len(smtp) == 1
@@ -80,25 +81,25 @@ def test_send_outbox_through_a_real_smtp_server(reference, smtp, capsys):
 def test_failures_keep_the_error_and_are_retried_up_to_the_limit(reference, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2  # nobody listens
-    m, _c = actions.enqueue(rule_key="test:1", recipient="stc@example.invalid", subject=SUBJECT, body="x")
-    assert actions.send_pending() == {"sent": 0, "failed": 1, "skipped": 0}
+    m, _c = actions.enqueue(rule_key="test:1", recipient="stc@example.invalid", subject=SUBJECT, body="x", at=clock.now())
+    assert actions.send_pending(at=clock.now()) == {"sent": 0, "failed": 1, "skipped": 0}
     m.refresh_from_db()
     assert (m.state, m.attempts) == ("failed", 1) and "Connection" in m.last_error
     for _ in range(actions.MAX_ATTEMPTS + 2):
-        actions.send_pending()
+        actions.send_pending(at=clock.now())
     m.refresh_from_db()
     assert (m.state, m.attempts) == ("failed", actions.MAX_ATTEMPTS)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert actions.send_pending() == {"sent": 0, "failed": 0, "skipped": 0}  # given up: an operator looks at it
+    assert actions.send_pending(at=clock.now()) == {"sent": 0, "failed": 0, "skipped": 0}  # given up: an operator looks at it
 
 
 def test_a_failed_message_is_sent_on_the_next_run(reference, settings, mailoutbox):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
-    actions.enqueue(rule_key="test:1", recipient="stc@example.invalid", subject=SUBJECT, body="x")
-    actions.send_pending()
+    actions.enqueue(rule_key="test:1", recipient="stc@example.invalid", subject=SUBJECT, body="x", at=clock.now())
+    actions.send_pending(at=clock.now())
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert actions.send_pending()["sent"] == 1
+    assert actions.send_pending(at=clock.now())["sent"] == 1
     assert [m.subject for m in mailoutbox] == [SUBJECT]
     assert Message.objects.get().state == "sent"
 

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from dondoc.accounts.models import Agency, Role
+from dondoc.core import clock
 from dondoc.petitions import actions
 from dondoc.petitions.models import PetitionCategory
 
@@ -36,12 +37,12 @@ def make_petition(personas):
             category=PetitionCategory.objects.get(code=category), business_name="Công ty TNHH Kim Thành",
             tax_code="5300123456", contact_name="Nguyễn Văn Liên Hệ", contact_phone="0912 345 678",
             contact_email="lienhe@kimthanh.example.invalid", subject=subject,
-            text=text or f"{subject}: doanh thu giảm 40% do dịch Covid-19.", notes="GHI-CHU-NOI-BO", **fields,
+            text=text or f"{subject}: doanh thu giảm 40% do dịch Covid-19.", notes="GHI-CHU-NOI-BO", **fields, at=clock.now(),
         )
         if lead:
             actions.route(actor=personas.admin, petition=p, lead=Agency.objects.get(code=lead),
                           coordinators=list(Agency.objects.filter(code__in=coordinators)), on=routed or received,
-                          days=days)
+                          days=days, at=clock.now())
             p.refresh_from_db()
         return p
 

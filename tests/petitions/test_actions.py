@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 from dondoc.petitions import actions
 from dondoc.petitions.models import Channel, Petition, PetitionCategory, Routing, State, Update
@@ -38,7 +39,7 @@ def test_intake_numbers_and_codes(personas, make_petition):
     assert "0912 345 678" not in str(event.new) and "5300123456" not in str(event.new)
     with pytest.raises(PermissionDenied):
         actions.intake(actor=personas.officer, received_on=D(2020, 9, 1), channel=Channel.LETTER,
-                       category=PetitionCategory.objects.get(code="tax"), business_name="X", subject="Y", text="Z")
+                       category=PetitionCategory.objects.get(code="tax"), business_name="X", subject="Y", text="Z", at=clock.now())
     with pytest.raises(ValidationError):  # future
         make_petition(lead=None, received=D(2020, 10, 6))
 
@@ -76,9 +77,9 @@ def test_category_default_is_data(personas, make_petition):
 def test_reroute_records_why_and_who_is_responsible_now(personas, make_petition):
     p = make_petition(received=D(2020, 9, 1))
     with pytest.raises(ValidationError):
-        actions.route(actor=personas.admin, petition=p, lead=agency("STNMT"), on=D(2020, 9, 10))
+        actions.route(actor=personas.admin, petition=p, lead=agency("STNMT"), on=D(2020, 9, 10), at=clock.now())
     actions.route(actor=personas.admin, petition=p, lead=agency("STNMT"), coordinators=[agency("STC")],
-                  on=D(2020, 9, 10), reason="Nội dung thuộc lĩnh vực đất đai")
+                  on=D(2020, 9, 10), reason="Nội dung thuộc lĩnh vực đất đai", at=clock.now())
     p.refresh_from_db()
     assert p.lead_agency.code == "STNMT" and p.due_on == D(2020, 9, 24)
     last = p.routings.last()
@@ -91,56 +92,56 @@ def test_reroute_records_why_and_who_is_responsible_now(personas, make_petition)
 
 def test_state_path_lead_answers_names_itself_publishes_and_closes(personas, coordinator, make_petition):
     p = make_petition(received=D(2020, 9, 1))
-    actions.post_update(actor=personas.officer, petition=p, text="Đã làm việc với doanh nghiệp", on=D(2020, 9, 3))
+    actions.post_update(actor=personas.officer, petition=p, text="Đã làm việc với doanh nghiệp", on=D(2020, 9, 3), at=clock.now())
     p.refresh_from_db()
     assert p.state == State.IN_PROGRESS
-    contribution = actions.post_update(actor=coordinator, petition=p, text="Ý kiến của Cục Thuế", on=D(2020, 9, 4))
+    contribution = actions.post_update(actor=coordinator, petition=p, text="Ý kiến của Cục Thuế", on=D(2020, 9, 4), at=clock.now())
     assert (contribution.kind, contribution.agency.code) == (Update.Kind.CONTRIBUTION, "CT")
     for forbidden in (
-        lambda: actions.answer(actor=coordinator, petition=p, text="x", on=D(2020, 9, 5)),
-        lambda: actions.post_update(actor=coordinator, petition=p, text="x", kind="progress"),
-        lambda: actions.answer(actor=personas.leader, petition=p, text="x"),
-        lambda: actions.answer(actor=personas.other, petition=p, text="x"),
+        lambda: actions.answer(actor=coordinator, petition=p, text="x", on=D(2020, 9, 5), at=clock.now()),
+        lambda: actions.post_update(actor=coordinator, petition=p, text="x", kind="progress", at=clock.now()),
+        lambda: actions.answer(actor=personas.leader, petition=p, text="x", at=clock.now()),
+        lambda: actions.answer(actor=personas.other, petition=p, text="x", at=clock.now()),
     ):
         with pytest.raises(PermissionDenied):
             forbidden()
-    actions.answer(actor=personas.head, petition=p, text="Sở Tài chính trả lời: đồng ý gia hạn.", on=D(2020, 9, 10))
+    actions.answer(actor=personas.head, petition=p, text="Sở Tài chính trả lời: đồng ý gia hạn.", on=D(2020, 9, 10), at=clock.now())
     p.refresh_from_db()
     assert (p.state, p.answered_by_agency.code, p.answered_on) == (State.ANSWERED, "STC", D(2020, 9, 10))
     with pytest.raises(PermissionDenied):
-        actions.publish(actor=coordinator, petition=p)
-    actions.publish(actor=personas.officer, petition=p, on=D(2020, 9, 11))
+        actions.publish(actor=coordinator, petition=p, at=clock.now())
+    actions.publish(actor=personas.officer, petition=p, on=D(2020, 9, 11), at=clock.now())
     p.refresh_from_db()
     with pytest.raises(PermissionDenied):
-        actions.close(actor=coordinator, petition=p)
-    actions.close(actor=personas.officer, petition=p, on=D(2020, 9, 14))
+        actions.close(actor=coordinator, petition=p, at=clock.now())
+    actions.close(actor=personas.officer, petition=p, on=D(2020, 9, 14), at=clock.now())
     p.refresh_from_db()
     assert p.state == State.CLOSED
     assert kinds(p) == ["petition.intake", "petition.route", "petition.progress", "petition.contribution",
                         "petition.answer", "petition.publish", "petition.close"]
     with pytest.raises(ValidationError):
-        actions.answer(actor=personas.officer, petition=p, text="again")
+        actions.answer(actor=personas.officer, petition=p, text="again", at=clock.now())
 
 
 def test_escalation_proposed_by_dpi_decided_by_leader(personas, make_petition):
     p = make_petition(received=D(2020, 9, 1))
     with pytest.raises(PermissionDenied):
-        actions.propose_escalation(actor=personas.officer, petition=p, reason="x")
-    actions.propose_escalation(actor=personas.admin, petition=p, reason="Vượt thẩm quyền", on=D(2020, 9, 8))
+        actions.propose_escalation(actor=personas.officer, petition=p, reason="x", at=clock.now())
+    actions.propose_escalation(actor=personas.admin, petition=p, reason="Vượt thẩm quyền", on=D(2020, 9, 8), at=clock.now())
     p.refresh_from_db()
     with pytest.raises(PermissionDenied):  # the PPC's decision: not even the DPI takes it
-        actions.decide_escalation(actor=personas.admin, petition=p, approve=True)
-    actions.decide_escalation(actor=personas.leader, petition=p, approve=False, note="Sở Tài chính giải quyết")
+        actions.decide_escalation(actor=personas.admin, petition=p, approve=True, at=clock.now())
+    actions.decide_escalation(actor=personas.leader, petition=p, approve=False, note="Sở Tài chính giải quyết", at=clock.now())
     p.refresh_from_db()
     assert p.state == State.ASSIGNED and p.lead_agency.code == "STC" and not p.escalation_pending
-    actions.propose_escalation(actor=personas.admin, petition=p, reason="Vượt thẩm quyền", on=D(2020, 9, 9))
-    actions.decide_escalation(actor=personas.leader, petition=p, approve=True, on=D(2020, 9, 10))
+    actions.propose_escalation(actor=personas.admin, petition=p, reason="Vượt thẩm quyền", on=D(2020, 9, 9), at=clock.now())
+    actions.decide_escalation(actor=personas.leader, petition=p, approve=True, on=D(2020, 9, 10), at=clock.now())
     p.refresh_from_db()
     assert (p.state, p.lead_agency.code, p.due_on) == (State.ESCALATED, "UBND", None)
     assert p.routings.last().kind == Routing.Kind.ESCALATE
     with pytest.raises(PermissionDenied):  # STC no longer answers it
-        actions.answer(actor=personas.officer, petition=p, text="x")
-    actions.answer(actor=personas.leader, petition=p, text="UBND tỉnh quyết định: …", on=D(2020, 9, 20))
+        actions.answer(actor=personas.officer, petition=p, text="x", at=clock.now())
+    actions.answer(actor=personas.leader, petition=p, text="UBND tỉnh quyết định: …", on=D(2020, 9, 20), at=clock.now())
     p.refresh_from_db()
     assert p.answered_by_agency.code == "UBND"
 
@@ -148,7 +149,7 @@ def test_escalation_proposed_by_dpi_decided_by_leader(personas, make_petition):
 def test_merge_keeps_history(personas, make_petition):
     main = make_petition("Vướng mắc giải phóng mặt bằng dự án Kè sông Hồng", category="land", lead="TPLC")
     dup = make_petition("Kiến nghị GPMB dự án Kè sông Hồng", category="land", lead=None, received=D(2020, 9, 3))
-    actions.merge(actor=personas.admin, duplicate=dup, into=main, reason="Cùng dự án", on=D(2020, 9, 4))
+    actions.merge(actor=personas.admin, duplicate=dup, into=main, reason="Cùng dự án", on=D(2020, 9, 4), at=clock.now())
     dup.refresh_from_db()
     assert (dup.state, dup.merged_into) == (State.MERGED, main)
     assert list(main.merged.all()) == [dup]
@@ -156,9 +157,9 @@ def test_merge_keeps_history(personas, make_petition):
         f"Kiến nghị {dup.reference} được gộp vào kiến nghị {main.reference}")
     assert kinds(dup)[-1] == "petition.merge" and kinds(main)[-1] == "petition.merge_into"
     with pytest.raises(ValidationError):
-        actions.merge(actor=personas.admin, duplicate=dup, into=main)
+        actions.merge(actor=personas.admin, duplicate=dup, into=main, at=clock.now())
     with pytest.raises(ValidationError):
-        actions.merge(actor=personas.admin, duplicate=main, into=main)
+        actions.merge(actor=personas.admin, duplicate=main, into=main, at=clock.now())
 
 
 def _zip(*names):
@@ -220,17 +221,17 @@ def test_recommendation_becomes_a_petition_once(personas):
     text = "Đề nghị Sở Tài nguyên và Môi trường sớm thẩm định giá đất để bồi thường giải phóng mặt bằng dự án X."
     p = actions.create_from_recommendation(actor=personas.admin, agency=bx, text=text,
                                            source_label="Báo cáo tháng 9/2020 của UBND huyện Bát Xát",
-                                           received_on=D(2020, 9, 28))
+                                           received_on=D(2020, 9, 28), at=clock.now())
     assert (p.channel, p.petitioner_agency, p.business_name, p.category.code) == (
         Channel.AGENCY_REPORT, bx, "UBND huyện Bát Xát", "land")
     assert p.subject.startswith("Đề nghị Sở Tài nguyên") and p.state == State.RECEIVED
     again = actions.create_from_recommendation(actor=personas.admin, agency=bx, text=text,
                                                source_label="Báo cáo tháng 9/2020 của UBND huyện Bát Xát",
-                                               received_on=D(2020, 9, 28))
+                                               received_on=D(2020, 9, 28), at=clock.now())
     assert again == p and Petition.objects.count() == 1
     other = actions.create_from_recommendation(actor=None, agency=agency("CT"), text="Kiến nghị chung khác.",
-                                               source_label="Báo cáo tháng 9/2020", received_on=D(2020, 9, 28))
+                                               source_label="Báo cáo tháng 9/2020", received_on=D(2020, 9, 28), at=clock.now())
     assert other.category.code == "other"
     with pytest.raises(PermissionDenied):
         actions.create_from_recommendation(actor=personas.officer, agency=bx, text="Khác", source_label="x",
-                                           received_on=D(2020, 9, 28))
+                                           received_on=D(2020, 9, 28), at=clock.now())

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.outbox.models import Channel, Message
 from dondoc.petitions import actions, alerts
 
@@ -40,11 +41,11 @@ def test_no_alert_inside_tet_then_due_soon_then_overdue(tet):
 
 def test_answered_or_rerouted(personas, coordinator, tet):
     actions.route(actor=personas.admin, petition=tet, lead=Agency.objects.get(code="CT"), on=D(2021, 2, 18),
-                  reason="Thuộc thẩm quyền Cục Thuế")
+                  reason="Thuộc thẩm quyền Cục Thuế", at=clock.now())
     tet.refresh_from_db()
     assert tet.due_on == D(2021, 3, 4)  # 5 working days from 18/02
     assert alerts.check(D(2021, 3, 4)) == 1  # a new agency, a new deadline: new alert (CT has no e-mail here)
-    actions.answer(actor=coordinator, petition=tet, text="Cục Thuế trả lời", on=D(2021, 3, 5))  # CT leads now
+    actions.answer(actor=coordinator, petition=tet, text="Cục Thuế trả lời", on=D(2021, 3, 5), at=clock.now())  # CT leads now
     assert alerts.check(D(2021, 3, 10)) == 0  # answered (late): nothing waiting any more
 
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from dondoc.accounts import demo as accounts_demo
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.petitions import actions
 from dondoc.petitions.models import Petition, PetitionCategory, State
 from tests.browser.test_shell import login
@@ -27,7 +28,7 @@ def test_intake_route_answer_public(page, live_server, demo_accounts):
     older = actions.intake(actor=None, received_on=dt.date(2020, 9, 1), channel="letter",
                            category=PetitionCategory.objects.get(code="land"), business_name="Công ty A",
                            subject="Vướng mắc giải phóng mặt bằng dự án Kè sông Hồng đoạn Cốc Lếu",
-                           text="Vướng mắc giải phóng mặt bằng dự án Kè sông Hồng đoạn Cốc Lếu")
+                           text="Vướng mắc giải phóng mặt bằng dự án Kè sông Hồng đoạn Cốc Lếu", at=clock.now())
     login(page, base, "admin")
     page.goto(f"{base}/petitions/")
     page.get_by_role("link", name="Tiếp nhận kiến nghị").click()

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 
 from dondoc.accounts import demo as accounts_demo
+from dondoc.core import clock as core_clock
 from dondoc.core.models import AuditEvent
 from dondoc.domain import petition_clock as clock
 from dondoc.petitions import demo, queries
@@ -20,7 +21,7 @@ AS_OF = dt.date(2020, 10, 5)
 @pytest.fixture
 def loaded(reference):
     accounts_demo.load(as_of=AS_OF)
-    program_actions.load_program(actor=None, parsed=parse_path(SEED), source_name=SEED.name)
+    program_actions.load_program(actor=None, parsed=parse_path(SEED), source_name=SEED.name, at=core_clock.now())
     return demo.load(as_of=AS_OF)
 
 

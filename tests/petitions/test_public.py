@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 
+from dondoc.core import clock
 from dondoc.petitions import actions
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,8 @@ def assert_nothing_private(html):
 @pytest.fixture
 def handled(personas, coordinator, make_petition):
     p = make_petition(received=D(2020, 9, 1))
-    actions.post_update(actor=personas.officer, petition=p, text="TIEN-DO-NOI-BO", on=D(2020, 9, 3))
-    actions.post_update(actor=coordinator, petition=p, text="Y-KIEN-PHOI-HOP", on=D(2020, 9, 4))
+    actions.post_update(actor=personas.officer, petition=p, text="TIEN-DO-NOI-BO", on=D(2020, 9, 3), at=clock.now())
+    actions.post_update(actor=coordinator, petition=p, text="Y-KIEN-PHOI-HOP", on=D(2020, 9, 4), at=clock.now())
     actions.add_attachment(actor=personas.officer, petition=p, name="secret-file.pdf", data=b"%PDF-1.4")
     return p
 
@@ -42,9 +43,9 @@ def test_status_before_and_after_publication(personas, handled):
     assert "Sở Tài chính" in html and "16/09/2020" in html and handled.reference in html
     assert 'id="answer"' not in html
     actions.answer(actor=personas.officer, petition=handled, text="TRA-LOI-CONG-KHAI của Sở Tài chính",
-                   on=D(2020, 9, 10))
+                   on=D(2020, 9, 10), at=clock.now())
     assert "TRA-LOI-CONG-KHAI" not in page(handled).text  # answered, not yet published
-    actions.publish(actor=personas.officer, petition=handled, on=D(2020, 9, 11))
+    actions.publish(actor=personas.officer, petition=handled, on=D(2020, 9, 11), at=clock.now())
     response = page(handled)
     html = response.text
     assert "TRA-LOI-CONG-KHAI của Sở Tài chính" in html and "10/09/2020" in html
@@ -59,11 +60,11 @@ def test_rerouted_and_escalated_name_who_is_responsible_now(personas, make_petit
 
     p = make_petition(received=D(2020, 9, 1))
     actions.route(actor=personas.admin, petition=p, lead=Agency.objects.get(code="STNMT"), on=D(2020, 9, 8),
-                  reason="LY-DO-NOI-BO")
+                  reason="LY-DO-NOI-BO", at=clock.now())
     html = page(p).text
     assert "Sở Tài nguyên và Môi trường" in html and "Sở Tài chính" not in html and "LY-DO-NOI-BO" not in html
-    actions.propose_escalation(actor=personas.admin, petition=p, reason="DE-XUAT-NOI-BO")
-    actions.decide_escalation(actor=personas.leader, petition=p, approve=True, note="Y-KIEN-LANH-DAO")
+    actions.propose_escalation(actor=personas.admin, petition=p, reason="DE-XUAT-NOI-BO", at=clock.now())
+    actions.decide_escalation(actor=personas.leader, petition=p, approve=True, note="Y-KIEN-LANH-DAO", at=clock.now())
     html = page(p).text
     assert "Ủy ban nhân dân tỉnh Lào Cai" in html
     assert "DE-XUAT-NOI-BO" not in html and "Y-KIEN-LANH-DAO" not in html
@@ -72,9 +73,9 @@ def test_rerouted_and_escalated_name_who_is_responsible_now(personas, make_petit
 def test_merged_petition_follows_the_main_one(personas, make_petition):
     main = make_petition(received=D(2020, 9, 1))
     dup = make_petition("Đề nghị gia hạn nộp thuế TNDN", lead=None, received=D(2020, 9, 2))
-    actions.merge(actor=personas.admin, duplicate=dup, into=main, reason="LY-DO-GOP")
-    actions.answer(actor=personas.officer, petition=main, text="TRA-LOI-CHUNG", on=D(2020, 9, 10))
-    actions.publish(actor=personas.admin, petition=main, on=D(2020, 9, 10))
+    actions.merge(actor=personas.admin, duplicate=dup, into=main, reason="LY-DO-GOP", at=clock.now())
+    actions.answer(actor=personas.officer, petition=main, text="TRA-LOI-CHUNG", on=D(2020, 9, 10), at=clock.now())
+    actions.publish(actor=personas.admin, petition=main, on=D(2020, 9, 10), at=clock.now())
     html = page(dup).text
     assert 'id="merged"' in html and "TRA-LOI-CHUNG" in html and "Sở Tài chính" in html
     assert "LY-DO-GOP" not in html

@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from dondoc.core import clock
 from dondoc.documents.spreadsheet import build_xlsx
 from dondoc.petitions import actions, report
 
@@ -18,16 +19,16 @@ SEPT = {"start": D(2020, 9, 1), "end": D(2020, 9, 30), "as_of": D(2020, 10, 5)}
 @pytest.fixture
 def september(personas, coordinator, make_petition):
     a = make_petition("A thuế", received=D(2020, 9, 1))  # STC, due 16/09
-    actions.answer(actor=personas.officer, petition=a, text="Trả lời A", on=D(2020, 9, 10))  # on time
+    actions.answer(actor=personas.officer, petition=a, text="Trả lời A", on=D(2020, 9, 10), at=clock.now())  # on time
     b = make_petition("B thuế", received=D(2020, 9, 3))  # STC, due 17/09
-    actions.answer(actor=personas.officer, petition=b, text="Trả lời B", on=D(2020, 9, 22))  # late
+    actions.answer(actor=personas.officer, petition=b, text="Trả lời B", on=D(2020, 9, 22), at=clock.now())  # late
     c = make_petition("C giải phóng mặt bằng", category="land", lead="TPLC", coordinators=(),
                       received=D(2020, 9, 7))  # due 28/09 (15 working days): overdue on 05/10 by 5 working days
     d = make_petition("D thuế tháng 8", lead="CT", coordinators=(), received=D(2020, 8, 28))  # due 14/09
-    actions.answer(actor=coordinator, petition=d, text="Trả lời D", on=D(2020, 9, 15))  # late, in September
+    actions.answer(actor=coordinator, petition=d, text="Trả lời D", on=D(2020, 9, 15), at=clock.now())  # late, in September
     e = make_petition("E thuế", received=D(2020, 9, 25))  # due 09/10: waiting, within the time limit
     f = make_petition("F trùng A", lead=None, received=D(2020, 9, 2))
-    actions.merge(actor=personas.admin, duplicate=f, into=a)  # a duplicate: not counted twice
+    actions.merge(actor=personas.admin, duplicate=f, into=a, at=clock.now())  # a duplicate: not counted twice
     make_petition("G tháng 10", lead=None, received=D(2020, 10, 2))  # after the period, not routed
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 

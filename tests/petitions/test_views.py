@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 from dondoc.petitions import actions
 from dondoc.petitions.models import Petition, PetitionCategory, State
@@ -209,14 +210,14 @@ def test_answer(client_as, petition, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_publish_and_close(client_as, personas, petition, persona):
-    actions.answer(actor=personas.officer, petition=petition, text="Trả lời", on=D(2020, 9, 10))
+    actions.answer(actor=personas.officer, petition=petition, text="Trả lời", on=D(2020, 9, 10), at=clock.now())
     allowed = {"admin", "officer", "head"}
     expect(client_as(persona), f"/petitions/{petition.pk}/publish/", outcome(persona, allowed), "post",
            {"on": "11/09/2020"})
     petition.refresh_from_db()
     assert (petition.state == State.PUBLISHED) is (persona in allowed)
     if persona not in allowed:
-        actions.publish(actor=personas.admin, petition=petition, on=D(2020, 9, 11))
+        actions.publish(actor=personas.admin, petition=petition, on=D(2020, 9, 11), at=clock.now())
     expect(client_as(persona), f"/petitions/{petition.pk}/close/", outcome(persona, allowed), "post",
            {"on": "14/09/2020"})
     petition.refresh_from_db()
@@ -230,7 +231,7 @@ def test_escalate_and_decide(client_as, personas, petition, persona):
     petition.refresh_from_db()
     assert bool(petition.escalation_proposed_on) is (persona == "admin")
     if persona != "admin":
-        actions.propose_escalation(actor=personas.admin, petition=petition, reason="Vượt thẩm quyền")
+        actions.propose_escalation(actor=personas.admin, petition=petition, reason="Vượt thẩm quyền", at=clock.now())
     expect(client_as(persona), f"/petitions/{petition.pk}/decide/", outcome(persona, {"leader"}), "post",
            {"agree": "yes", "note": "UBND tỉnh xem xét"})
     petition.refresh_from_db()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dondoc.accounts.models import AgencyGroup
+from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 from dondoc.programs import actions
 from dondoc.programs.models import ActionProgram, Assignment, AssignmentRole, ProgramVersion, Task
@@ -51,7 +52,7 @@ def test_a_lead_named_again_as_partner_stays_lead(seed):
 def test_loading_the_same_content_again_changes_nothing(seed, seed_parsed):
     counts = (ProgramVersion.objects.count(), Task.objects.count(), Assignment.objects.count(),
               AuditEvent.objects.count())
-    again = actions.load_program(actor=None, parsed=copy.deepcopy(seed_parsed), source_name="again.txt")
+    again = actions.load_program(actor=None, parsed=copy.deepcopy(seed_parsed), source_name="again.txt", at=clock.now())
     assert not again.created
     assert (ProgramVersion.objects.count(), Task.objects.count(), Assignment.objects.count(),
             AuditEvent.objects.count()) == counts
@@ -60,7 +61,7 @@ def test_loading_the_same_content_again_changes_nothing(seed, seed_parsed):
 def test_an_amendment_creates_a_new_version_and_keeps_the_old_one(seed, seed_parsed):
     amended = copy.deepcopy(seed_parsed)
     amended["tasks"][0]["due"] = [{"date": "2020-12-31", "rule": "by", "literal": "đến hết năm 2020"}]
-    result = actions.load_program(actor=None, parsed=amended, source_name="amended.txt", note="QĐ sửa đổi")
+    result = actions.load_program(actor=None, parsed=amended, source_name="amended.txt", note="QĐ sửa đổi", at=clock.now())
     assert result.created and result.version.number == 2
     assert ProgramVersion.objects.count() == 2
     old = Task.objects.get(version__number=1, position=1)
@@ -72,9 +73,9 @@ def test_an_amendment_creates_a_new_version_and_keeps_the_old_one(seed, seed_par
 
 def test_a_document_without_number_or_tasks_is_refused(reference):
     with pytest.raises(ValidationError):
-        actions.load_program(actor=None, parsed={"document": {}, "tasks": [{"text": "x"}]})
+        actions.load_program(actor=None, parsed={"document": {}, "tasks": [{"text": "x"}]}, at=clock.now())
     with pytest.raises(ValidationError):
-        actions.load_program(actor=None, parsed={"document": {"number": "1/KH-UBND"}, "tasks": []})
+        actions.load_program(actor=None, parsed={"document": {"number": "1/KH-UBND"}, "tasks": []}, at=clock.now())
     assert not ActionProgram.objects.exists()
 
 

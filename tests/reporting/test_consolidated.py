@@ -9,6 +9,7 @@ from docx import Document
 from docx.shared import Pt
 from openpyxl import load_workbook
 
+from dondoc.core import clock
 from dondoc.documents.pdf import soffice
 from dondoc.reporting import actions, queries
 
@@ -24,13 +25,13 @@ def september(obligation, personas):
     task = stc.draft["tasks"][0]
     actions.save_draft(actor=personas.head, report=stc, on=D(2020, 9, 20), data={
         "tasks": [{**task, "done": "Đã ban hành Kế hoạch số 12/KH-STC"}], "difficulties": "Nguồn thu giảm mạnh",
-        "recommendations": ["Đề nghị UBND tỉnh bổ sung dự toán"]})
-    actions.submit(actor=personas.head, report=stc, on=D(2020, 9, 20))
-    actions.accept(actor=personas.admin, report=stc)
+        "recommendations": ["Đề nghị UBND tỉnh bổ sung dự toán"]}, at=clock.now())
+    actions.submit(actor=personas.head, report=stc, on=D(2020, 9, 20), at=clock.now())
+    actions.accept(actor=personas.admin, report=stc, at=clock.now())
     kbnn_head = personas.make("t_kbnn_ld", "KBNN", "agency_head")
     kbnn = actions.open_report(actor=kbnn_head, obligation=obligation, agency=personas.other_agency,
                                period=D(2020, 9, 1))
-    actions.submit(actor=kbnn_head, report=kbnn, on=D(2020, 9, 28))
+    actions.submit(actor=kbnn_head, report=kbnn, on=D(2020, 9, 28), at=clock.now())
     return obligation
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 from dondoc.domain import reporting_cycle as rc
 from dondoc.programs.models import Assignment
@@ -52,31 +53,31 @@ def test_officer_prepares_head_submits_dpi_returns_and_accepts(obligation, perso
     task = report.draft["tasks"][0]
     actions.save_draft(actor=personas.officer, report=report, data={
         "tasks": [{**task, "done": "Đã ban hành hướng dẫn"}], "difficulties": "Thiếu cán bộ",
-        "recommendations": ["Bổ sung biên chế"]})
+        "recommendations": ["Bổ sung biên chế"]}, at=clock.now())
     with pytest.raises(PermissionDenied):
-        actions.submit(actor=personas.officer, report=report)
-    v1 = actions.submit(actor=personas.head, report=report)
+        actions.submit(actor=personas.officer, report=report, at=clock.now())
+    v1 = actions.submit(actor=personas.head, report=report, at=clock.now())
     report.refresh_from_db()
     assert report.state == ReportState.SUBMITTED and report.first_submitted_on == D(2020, 9, 20)
     assert v1.content["tasks"][0]["done"] == "Đã ban hành hướng dẫn"
     with pytest.raises(ValidationError):  # a submitted report is never rewritten
-        actions.save_draft(actor=personas.officer, report=report, data={"difficulties": "x"})
+        actions.save_draft(actor=personas.officer, report=report, data={"difficulties": "x"}, at=clock.now())
     with pytest.raises(PermissionDenied):
         actions.return_report(actor=personas.head, report=report, reason="x")
     actions.return_report(actor=personas.admin, report=report, reason="Bổ sung số liệu")
     at("2020-09-28")
     actions.save_draft(actor=personas.officer, report=report, data={
-        "tasks": [{**task, "done": "Đã ban hành hướng dẫn; 12 doanh nghiệp được hỗ trợ"}]})
-    actions.submit(actor=personas.head, report=report)
+        "tasks": [{**task, "done": "Đã ban hành hướng dẫn; 12 doanh nghiệp được hỗ trợ"}]}, at=clock.now())
+    actions.submit(actor=personas.head, report=report, at=clock.now())
     report.refresh_from_db()
     assert report.state == ReportState.RESUBMITTED
     assert report.first_submitted_on == D(2020, 9, 20)  # timeliness counts the first submission
     assert report.versions.get(number=1).content["tasks"][0]["done"] == "Đã ban hành hướng dẫn"  # unchanged
-    actions.accept(actor=personas.admin, report=report)
+    actions.accept(actor=personas.admin, report=report, at=clock.now())
     report.refresh_from_db()
     assert report.state == ReportState.ACCEPTED
     with pytest.raises(ValidationError):
-        actions.save_draft(actor=personas.head, report=report, data={})
+        actions.save_draft(actor=personas.head, report=report, data={}, at=clock.now())
     kinds = list(AuditEvent.objects.filter(target_type="reporting.report").order_by("id").values_list("kind", flat=True))
     assert kinds == ["report.create", "report.save", "report.submit", "report.return", "report.save", "report.submit",
                      "report.accept"]
@@ -91,9 +92,9 @@ def test_bad_indicator_values_are_refused_in_vietnamese(obligation, personas, at
     head = personas.make("t_nhnn_ld", "NHNN", "agency_head")
     report = actions.open_report(actor=head, obligation=obligation, agency=nhnn, period=D(2020, 9, 1))
     with pytest.raises(ValidationError) as err:
-        actions.save_draft(actor=head, report=report, data={"indicators": {"cust": "mười"}})
+        actions.save_draft(actor=head, report=report, data={"indicators": {"cust": "mười"}}, at=clock.now())
     assert "không phải là số" in " ".join(err.value.messages)
-    actions.save_draft(actor=head, report=report, data={"indicators": {"cust": "1.234"}})
+    actions.save_draft(actor=head, report=report, data={"indicators": {"cust": "1.234"}}, at=clock.now())
     report.refresh_from_db()
     assert report.draft["indicators"] == {"cust": 1234}
 
@@ -105,14 +106,14 @@ def test_an_unsent_report_closes_after_the_lock_days(obligation, personas, at):
     assert queries.locked(report, D(2020, 10, 5))  # due 24/09, locked 10 days later
     assert not queries.locked(report, D(2020, 10, 4))
     with pytest.raises(ValidationError):
-        actions.submit(actor=personas.head, report=report)
+        actions.submit(actor=personas.head, report=report, at=clock.now())
 
 
 def _submit(obligation, agency_code, on, personas):
     head = personas.make(f"h_{agency_code.lower()}_{on:%m%d}", agency_code, "agency_head")
     report = actions.open_report(actor=head, obligation=obligation, agency=Agency.objects.get(code=agency_code),
                                  period=on.replace(day=1))
-    actions.submit(actor=head, report=report, on=on)
+    actions.submit(actor=head, report=report, on=on, at=clock.now())
     return report
 
 
@@ -149,7 +150,7 @@ def test_attachments_have_type_and_size_limits(obligation, personas, at):
     report = actions.open_report(actor=personas.officer, obligation=obligation, agency=personas.own_agency,
                                  period=D(2020, 9, 1))
     with pytest.raises(ValidationError):
-        actions.add_attachment(actor=personas.officer, report=report, uploaded=SimpleUploadedFile("x.exe", b"MZ"))
+        actions.add_attachment(actor=personas.officer, report=report, uploaded=SimpleUploadedFile("x.exe", b"MZ"), at=clock.now())
     att = actions.add_attachment(actor=personas.officer, report=report,
-                                 uploaded=SimpleUploadedFile("bang-so-lieu.xlsx", b"PK\x03\x04data"))
+                                 uploaded=SimpleUploadedFile("bang-so-lieu.xlsx", b"PK\x03\x04data"), at=clock.now())
     assert att.size == 8 and Report.objects.get(pk=report.pk).attachments.count() == 1

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from dondoc.accounts.models import Agency
+from dondoc.core import clock
 from dondoc.outbox.models import Message
 from dondoc.reporting import actions, reminders
 from tests.outbox.test_outbox import smtp  # noqa: F401 - the real SMTP server fixture
@@ -33,7 +34,7 @@ def test_reminders_follow_the_schedule_and_are_idempotent(obligation, emails, pe
     # STC reports; it gets no more reminders for September.
     report = actions.open_report(actor=personas.head, obligation=obligation, agency=personas.own_agency,
                                  period=D(2020, 9, 1))
-    actions.submit(actor=personas.head, report=report, on=D(2020, 9, 21))
+    actions.submit(actor=personas.head, report=report, on=D(2020, 9, 21), at=clock.now())
     reminders.queue(as_of=D(2020, 9, 22))
     stc = Message.objects.filter(recipient="stc@example.invalid", rule_key__contains=":2020-09:")
     assert sorted(m.rule_key.rsplit(":", 1)[1] for m in stc) == ["before5"]

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from dondoc.core import clock
 from dondoc.reporting import actions
 from dondoc.reporting.models import ReportState
 
@@ -55,18 +56,18 @@ def test_officer_cannot_submit_head_can(client_for, stc_report):
 
 
 def test_accepted_report_cannot_be_edited(client_for, stc_report, personas):
-    actions.submit(actor=personas.head, report=stc_report)
-    actions.accept(actor=personas.admin, report=stc_report)
+    actions.submit(actor=personas.head, report=stc_report, at=clock.now())
+    actions.accept(actor=personas.admin, report=stc_report, at=clock.now())
     page = client_for("head").get(f"/reports/{stc_report.pk}/").text
     assert 'name="difficulties"' not in page
     assert client_for("head").post(f"/reports/{stc_report.pk}/", {"action": "save"}).status_code == 404
 
 
 def test_the_officer_sees_what_the_dpi_saw(client_for, stc_report, personas):
-    actions.save_draft(actor=personas.officer, report=stc_report, data={"difficulties": "Bản gửi lần 1"})
-    actions.submit(actor=personas.head, report=stc_report)
+    actions.save_draft(actor=personas.officer, report=stc_report, data={"difficulties": "Bản gửi lần 1"}, at=clock.now())
+    actions.submit(actor=personas.head, report=stc_report, at=clock.now())
     actions.return_report(actor=personas.admin, report=stc_report, reason="Bổ sung")
-    actions.save_draft(actor=personas.officer, report=stc_report, data={"difficulties": "Đang sửa"})
+    actions.save_draft(actor=personas.officer, report=stc_report, data={"difficulties": "Đang sửa"}, at=clock.now())
     page = client_for("officer").get(f"/reports/{stc_report.pk}/v/1/").text
     assert "Bản gửi lần 1" in page and "Đang sửa" not in page
 
@@ -86,7 +87,7 @@ def test_attachment_download_is_permission_checked(client_for, stc_report, perso
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     att = actions.add_attachment(actor=personas.officer, report=stc_report,
-                                 uploaded=SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4 test"))
+                                 uploaded=SimpleUploadedFile("so-lieu.pdf", b"%PDF-1.4 test"), at=clock.now())
     assert client_for("officer").get(f"/reports/attachments/{att.pk}/").status_code == 200
     assert client_for("other").get(f"/reports/attachments/{att.pk}/").status_code == 404
 
@@ -100,5 +101,5 @@ def test_home_panel_shows_this_period(client_for, obligation, at):
 @pytest.mark.parametrize(("persona", "status"), [("admin", 200), ("leader", 200), ("officer", 200), ("head", 200),
                                                  ("other", 404), ("anonymous", 302)])
 def test_submitted_version_page(client_for, stc_report, personas, persona, status):
-    actions.submit(actor=personas.head, report=stc_report)
+    actions.submit(actor=personas.head, report=stc_report, at=clock.now())
     assert client_for(persona).get(f"/reports/{stc_report.pk}/v/1/").status_code == status

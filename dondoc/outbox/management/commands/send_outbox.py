@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from dondoc.core import clock
 from dondoc.outbox import actions
 
 
@@ -10,5 +11,5 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=None, help="send at most this many messages")
 
     def handle(self, *args, **options):
-        counts = actions.send_pending(limit=options["limit"])
+        counts = actions.send_pending(at=clock.now(), limit=options["limit"])
         self.stdout.write(f"sent {counts['sent']}, failed {counts['failed']}, skipped {counts['skipped']}")

@@ -5,6 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from dondoc.core import clock
 from dondoc.programs import actions
 from dondoc.programs.services import ParseError, parse_path
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             return
         try:
             result = actions.load_program(actor=None, parsed=parsed, source_name=options["file"],
-                                          note=options["note"])
+                                          note=options["note"], at=clock.now())
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages), returncode=1) from exc
         if options["json"]:
