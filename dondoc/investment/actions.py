@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
-from dondoc.core import audit, clock
+from dondoc.core import audit
 from dondoc.domain import disbursement as rules_mod
 from dondoc.domain.reallocation import UNIT
 from dondoc.domain.vn_numbers import format_money
@@ -50,15 +50,16 @@ def load_rules(*, actor, year: int, program=None, denominator: str = rules_mod.T
 
 
 @transaction.atomic
-def set_schedule(*, actor, project: Project, year: int, months: dict[int, int]) -> int:
-    """The investor's committed schedule of a project for ``year`` (month -> đồng). Returns the months changed."""
+def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], at: dt.datetime) -> int:
+    """The investor's committed schedule of a project for ``year`` (month -> đồng), committed at ``at``. Returns the
+    months changed."""
     if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not change this project's committed schedule."))
     if any(m < 1 or m > 12 for m in months) or any(v < 0 for v in months.values()):
         raise ValidationError(_("A committed schedule has twelve months of amounts that are not negative."))
     stored = {c.month: c for c in Commitment.objects.filter(project=project, year=year)}
     old, new = {}, {}
-    today = clock.today()
+    today = timezone.localdate(at)
     for month, amount in sorted(months.items()):
         current = stored.get(month)
         if current is None:
@@ -71,7 +72,8 @@ def set_schedule(*, actor, project: Project, year: int, months: dict[int, int]) 
             current.save(update_fields=["amount", "committed_on"])
     if new:
         audit.record(actor=actor, kind="investment.schedule", target=project, agency=project.investor.agency,
-                     old={str(k): v for k, v in old.items()}, new={"year": year, **{str(k): v for k, v in new.items()}})
+                     old={str(k): v for k, v in old.items()}, new={"year": year, **{str(k): v for k, v in new.items()}},
+                     at=at)
     return len(new)
 
 
@@ -215,7 +217,7 @@ def _decision(decision: str) -> str:
 
 
 @transaction.atomic
-def approve(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) -> list[PlanLine]:
+def approve(*, actor, proposal: Proposal, decision: str, decided_on: dt.date, at: dt.datetime) -> list[PlanLine]:
     """A leader approves: the kept transfers become revised plan lines with the decision reference."""
     _check_leader(actor)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -226,11 +228,11 @@ def approve(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) ->
     lines = _revise(proposal=proposal, decision=decision, day=decided_on, sign=1,
                     note=f"Điều chuyển vốn theo đề xuất #{proposal.pk} ngày {proposal.as_of:%d/%m/%Y}")
     proposal.state, proposal.decision, proposal.decided_on = Proposal.State.APPROVED, decision, decided_on
-    proposal.approved_by, proposal.approved_at = actor, timezone.now()
+    proposal.approved_by, proposal.approved_at = actor, at
     proposal.save(update_fields=["state", "decision", "decided_on", "approved_by", "approved_at"])
     audit.record(actor=actor, kind="investment.reallocation_approve", target=proposal, old={"state": "draft"},
                  new={"state": "approved", "decision": decision, "decided_on": decided_on.isoformat(),
-                      "plan_lines": [ln.pk for ln in lines]})
+                      "plan_lines": [ln.pk for ln in lines]}, at=at)
     return lines
 
 
@@ -247,7 +249,7 @@ def reject(*, actor, proposal: Proposal, note: str = "") -> Proposal:
 
 
 @transaction.atomic
-def reverse(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) -> list[PlanLine]:
+def reverse(*, actor, proposal: Proposal, decision: str, decided_on: dt.date, at: dt.datetime) -> list[PlanLine]:
     """Undo an approved reallocation by a new revision (the lines it wrote stay in the history)."""
     _check_leader(actor)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
@@ -260,5 +262,5 @@ def reverse(*, actor, proposal: Proposal, decision: str, decided_on: dt.date) ->
     proposal.save(update_fields=["state", "reversal_decision"])
     audit.record(actor=actor, kind="investment.reallocation_reverse", target=proposal, old={"state": "approved"},
                  new={"state": "reversed", "decision": decision, "decided_on": decided_on.isoformat(),
-                      "plan_lines": [ln.pk for ln in lines]})
+                      "plan_lines": [ln.pk for ln in lines]}, at=at)
     return lines

@@ -20,6 +20,7 @@ from dondoc.investment.models import PlanLine, Project, Proposal
 from .conftest import MILLION, D, pay
 
 pytestmark = pytest.mark.django_db
+AT = dt.datetime(2020, 10, 15, 9, 0, tzinfo=dt.UTC)  # the moment the leader signs (business time)
 
 
 def reallocate(as_of: str, *extra: str) -> dict:
@@ -159,11 +160,11 @@ def test_approve_writes_revised_lines_and_reverse_restores(small, personas):
     actions.adjust_transfer(actor=personas.admin, transfer=t, amount=250 * MILLION)
     before = list(PlanLine.objects.values_list("id", "amount"))
     with pytest.raises(PermissionDenied):
-        actions.approve(actor=personas.admin, proposal=proposal, decision="1/QĐ", decided_on=D(2020, 10, 15))
+        actions.approve(actor=personas.admin, proposal=proposal, decision="1/QĐ", decided_on=D(2020, 10, 15), at=AT)
     with pytest.raises(ValidationError):
-        actions.approve(actor=personas.leader, proposal=proposal, decision=" ", decided_on=D(2020, 10, 15))
+        actions.approve(actor=personas.leader, proposal=proposal, decision=" ", decided_on=D(2020, 10, 15), at=AT)
     lines = actions.approve(actor=personas.leader, proposal=proposal, decision="2345/QĐ-UBND",
-                                 decided_on=D(2020, 10, 15))
+                                 decided_on=D(2020, 10, 15), at=AT)
     assert sorted((ln.project.code, ln.amount, ln.kind, ln.decision) for ln in lines) == [
         ("7810657", 1_250 * MILLION, "revised", "2345/QĐ-UBND"), ("7900001", 1_750 * MILLION, "revised", "2345/QĐ-UBND")]
     assert all(PlanLine.objects.get(pk=pk).amount == amount for pk, amount in before)  # old lines untouched
@@ -172,7 +173,8 @@ def test_approve_writes_revised_lines_and_reverse_restores(small, personas):
     assert queries.plan_amounts(2020, D(2020, 10, 14), "tinh")[(small["p3"].pk, False)] == 2_000 * MILLION
     with pytest.raises(ValidationError):
         actions.adjust_transfer(actor=personas.admin, transfer=t, amount=0)  # decided: frozen
-    actions.reverse(actor=personas.leader, proposal=proposal, decision="2400/QĐ-UBND", decided_on=D(2020, 11, 1))
+    actions.reverse(actor=personas.leader, proposal=proposal, decision="2400/QĐ-UBND", decided_on=D(2020, 11, 1),
+                    at=AT)
     plans = queries.plan_amounts(2020, D(2020, 11, 1), "tinh")
     assert plans[(small["p1"].pk, False)] == 1_000 * MILLION and plans[(small["p3"].pk, False)] == 2_000 * MILLION
     assert PlanLine.objects.filter(kind="revised").count() == 4
@@ -195,4 +197,4 @@ def test_only_dpi_proposes_and_officers_see_their_own(small, personas):
     for name in ("admin", "officer", "head", "other"):
         with pytest.raises(PermissionDenied):
             actions.approve(actor=getattr(personas, name), proposal=proposal, decision="1",
-                                 decided_on=dt.date(2020, 10, 1))
+                                 decided_on=dt.date(2020, 10, 1), at=AT)

@@ -88,7 +88,8 @@ def project_schedule(request, code: str):
     year = clock.today().year
     if form.is_valid():
         try:
-            changed = actions.set_schedule(actor=request.user, project=project, year=year, months=form.months())
+            changed = actions.set_schedule(actor=request.user, project=project, year=year, months=form.months(),
+                                           at=clock.now())
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         else:

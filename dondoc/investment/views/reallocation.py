@@ -57,7 +57,8 @@ def _decide(request, proposal) -> None:
         if day is None:
             raise ValidationError(_("Give the date of the decision (dd/mm/yyyy)."))
         func = actions.approve if action == "approve" else actions.reverse
-        func(actor=request.user, proposal=proposal, decision=request.POST.get("decision", ""), decided_on=day)
+        func(actor=request.user, proposal=proposal, decision=request.POST.get("decision", ""), decided_on=day,
+             at=clock.now())
     elif action == "reject":
         actions.reject(actor=request.user, proposal=proposal, note=request.POST.get("note", ""))
 
