@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dondoc.reporting",
     "dondoc.investment",
     "dondoc.petitions",
+    "dondoc.importers",
 ]
 
 MIDDLEWARE = [

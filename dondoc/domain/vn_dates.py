@@ -14,7 +14,7 @@ import re
 
 EXPECTED = "expected YYYY-MM-DD or dd/mm/yyyy"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-SERIALS = range(20000, 80000)  # 1954–2118: a number in a date column in this range is a spreadsheet date
+SERIALS = range(20001, 80000)  # 1954–2118: a number in a date column in this range is a spreadsheet date
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME)
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
