@@ -142,10 +142,10 @@ def parse_amount(value, unit: int | None = DONG) -> int | None:
         return value * unit
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():  # the common case, fast
+        if text.isdigit() or (text[:1].isdigit() and _DOT_GROUPS.match(text)):  # 1234567, 1.234.567: fast
             if unit is None:
                 raise ValueError("no unit")
-            return int(text) * unit
+            return int(text.replace(".", "")) * unit
         m = _TRAILING_UNIT.match(text)
         if m:
             written = unit_in(m.group(2))
