@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dondoc.core import audit
+from dondoc.domain.formats import format_date
 
 from . import calendar
 from .models import CalendarOverride, Dossier, DossierPause, DossierType, OverrideKind
@@ -23,7 +24,7 @@ def _in_calendar(day: dt.date, label: str) -> None:
     if day.year not in years:
         raise ValidationError(
             _("%(label)s %(date)s is outside the working calendar (%(first)s–%(last)s).")
-            % {"label": label, "date": day.strftime("%d/%m/%Y"), "first": years.start, "last": years.stop - 1}
+            % {"label": label, "date": format_date(day), "first": years.start, "last": years.stop - 1}
         )
 
 

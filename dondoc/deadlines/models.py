@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.domain import workdays
+from dondoc.domain.formats import format_date
 
 
 class OverrideKind(models.TextChoices):
@@ -33,7 +34,7 @@ class CalendarOverride(models.Model):
         verbose_name_plural = _("calendar overrides")
 
     def __str__(self) -> str:
-        return f"{self.date:%d/%m/%Y} {self.name}"
+        return f"{format_date(self.date)} {self.name}"
 
     def as_day(self) -> workdays.Day:
         return workdays.Day(self.date, self.name, self.kind, self.reference)
@@ -127,4 +128,4 @@ class DossierPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paused_on:%d/%m/%Y} – {self.resumed_on:%d/%m/%Y}" if self.resumed_on else f"{self.paused_on:%d/%m/%Y} –"
+        return f"{format_date(self.paused_on)} – {format_date(self.resumed_on)}" if self.resumed_on else f"{format_date(self.paused_on)} –"

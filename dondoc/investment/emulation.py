@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain.formats import format_date
 from dondoc.domain.text import sort_key
 
 from . import queries
@@ -33,7 +34,7 @@ class Entry:
 
     def row(self, as_of: dt.date) -> list:
         return [self.name, self.agency, self.plan, self.disbursed, rules_mod.rate_str(self.rate) or "",
-                as_of.strftime("%d/%m/%Y"), self.rule]
+                format_date(as_of), self.rule]
 
 
 @dataclass
@@ -79,7 +80,7 @@ HEADERS = ["Chủ đầu tư / cơ quan", "Mã cơ quan", "Kế hoạch vốn (�
 def xlsx(lists: Lists) -> bytes:
     from dondoc.documents.spreadsheet import Sheet, build_xlsx
 
-    day = lists.as_of.strftime("%d/%m/%Y")
+    day = format_date(lists.as_of)
     fmt = {2: "#,##0", 3: "#,##0"}
     return build_xlsx([
         Sheet("Không đủ ĐK HTTNV", HEADERS, [e.row(lists.as_of) for e in lists.not_eligible],

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from dondoc.accounts.models import Agency, Role
 from dondoc.domain import reporting_cycle as rc
+from dondoc.domain.formats import format_date
 
 from . import actions, queries
 from .models import Indicator, Obligation, Report
@@ -92,4 +93,4 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
                     actions.submit(actor=head, report=report, on=submitted_on + dt.timedelta(days=5))
             elif admin and period < rc.period_start("month", as_of):
                 actions.accept(actor=admin, report=report)
-    return [f"demo reports: {made} reports of 07–11/2020 as of {as_of:%d/%m/%Y}"]
+    return [f"demo reports: {made} reports of 07–11/2020 as of {format_date(as_of)}"]

@@ -47,3 +47,18 @@ def test_format_percent(value, text):
 
 def test_vn_numbers_keeps_its_formatting_names():
     assert vn_numbers.format_money is formats.format_money and vn_numbers.format_number is formats.format_number
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Decimal("66.7"), "66,7%"), (Decimal("100"), "100%"), (Decimal("33.33"), "33,33%"), (50, "50%"), (None, "—"),
+])
+def test_format_percent_as_written(value, text):
+    assert formats.format_percent(value, None) == text
+
+
+@pytest.mark.parametrize(("day", "text"), [
+    (dt.date(2020, 10, 5), "ngày 05 tháng 10 năm 2020"), (dt.date(2020, 2, 15), "ngày 15 tháng 02 năm 2020"),
+    (dt.date(2020, 3, 1), "ngày 01 tháng 3 năm 2020"), (dt.date(2021, 12, 31), "ngày 31 tháng 12 năm 2021"),
+])
+def test_format_date_long_as_decree_30_writes_it(day, text):
+    assert formats.format_date_long(day) == text
