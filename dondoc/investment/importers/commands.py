@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from dondoc.core import clock
-from dondoc.domain import vn_numbers
+from dondoc.domain.formats import format_number
 
 from ..models import Assigner
 from .common import UNITS, Outcome
@@ -62,7 +62,7 @@ class TerminalProgress:
         filled = int(width * min(max(fraction, 0.0), 1.0))
         rate = rows / max(time.monotonic() - self.start, 1e-6)
         self.stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {fraction:4.0%} "
-                          f"{vn_numbers.format_number(rows)} rows ({vn_numbers.format_number(rate)}/s)")
+                          f"{format_number(rows)} rows ({format_number(rate)}/s)")
         self.stream.flush()
 
     def done(self) -> None:
@@ -96,7 +96,7 @@ def _parse_options(options: dict, stderr) -> dict | None:
 
 def text_lines(out: Outcome, dry_run: bool) -> list[str]:
     lines = [f"{out.kind}: {out.rows} rows, {len(out.projects)} projects, {out.created} created, "
-             f"{out.unchanged} unchanged, total {vn_numbers.format_number(out.total_amount)} đồng"
+             f"{out.unchanged} unchanged, total {format_number(out.total_amount)} đồng"
              + (" (dry run: nothing written)" if dry_run and out.ok else "")]
     for w in out.warnings:
         lines.append(f"warning: row {w['row'] or '-'} [{w['column']}] {w['message']}")

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
+from dondoc.domain.formats import format_number
 from dondoc.domain.text import search_key
 from dondoc.domain.vn_dates import parse_date
 from dondoc.importers.tables import Table, TableError, bare_cells
@@ -287,7 +288,7 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
 
 def _negative(out: Outcome, number: int, label: str, amount: int) -> None:
     out.warn(number, label, _("Negative amount %(amount)s đồng (a recovery) stored as a correction.")
-             % {"amount": vn_numbers.format_number(amount)})
+             % {"amount": format_number(amount)})
 
 
 def _cumulative(out: Outcome, table: Table, layout: Layout, rows: Iterator, cols: list[AmountColumn],
@@ -337,8 +338,8 @@ def _cumulative(out: Outcome, table: Table, layout: Layout, rows: Iterator, cols
                     out.warn(number, cols[0].label, _(
                         "Project %(code)s: cumulative %(new)s đồng is lower than the %(old)s đồng known; the "
                         "difference %(diff)s đồng is stored as a correction.") % {
-                        "code": codes[pid], "new": vn_numbers.format_number(amount),
-                        "old": vn_numbers.format_number(known.get(key, 0)), "diff": vn_numbers.format_number(diff)})
+                        "code": codes[pid], "new": format_number(amount),
+                        "old": format_number(known.get(key, 0)), "diff": format_number(diff)})
                 tag = ("KD" if extended else "") + (f"/{source}" if source else "")
                 writer.add((pid, iso, diff, f"{prefix}{number:09d}{'/' + tag if tag else ''}", year, extended, source,
                             True, batch_id, number))

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dondoc.domain import vn_numbers
+from dondoc.domain import vn_dates, vn_numbers
 from dondoc.domain.text import search_key
 from dondoc.importers.tables import TableError
 
@@ -58,7 +58,6 @@ SOURCE_WORDS: list[tuple[str, tuple[str, ...]]] = [
 TOTAL_WORDS = ("tong so", "tong cong", "tong", "cong", "tong von")
 _YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
 _YEARS = re.compile(r"\b(20\d\d)\b")
-_DATE_IN_TEXT = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 _AS_OF_TEXT = re.compile(r"(?:den\s+(?:het\s+)?ngay|tinh\s+den|luy\s+ke\s+den|den)\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})"
                          r"\s*[/.-]\s*(\d{4})")
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -129,12 +128,7 @@ def _text(cell) -> str:
 def _date_in(key: str) -> dt.date | None:
     """The date of "đến ngày 30/9/2020", "tính đến 30/09/2020" (not of "Quyết định … ngày 15/01/2020")."""
     m = _AS_OF_TEXT.search(key)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        return None
+    return vn_dates.optional_date(f"{m.group(1)}/{m.group(2)}/{m.group(3)}") if m else None
 
 
 def _part_of(sub: str) -> tuple[str, str | None]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import clock
 from dondoc.domain import vn_numbers
+from dondoc.domain.formats import format_number
 from dondoc.domain.text import search_key
 from dondoc.importers.tables import TableError
 
@@ -97,8 +98,8 @@ def _plan_lines(out: Outcome, number: int, cells: list, layout: Layout, plan_yea
         current = dict(p_src)
         if p_total is not None and p_of is None and sum(current.values()) != p_total and not inclusive:
             out.warn(number, plan[0].label, _("\"Tổng số\" %(total)s differs from the sum of the sources %(sum)s.")
-                     % {"total": vn_numbers.format_number(p_total),
-                        "sum": vn_numbers.format_number(sum(current.values()))})
+                     % {"total": format_number(p_total),
+                        "sum": format_number(sum(current.values()))})
         if inclusive and ext_sum and not (p_total is not None and sum(current.values()) == p_total - ext_sum):
             for s, v in ext_lines.items():
                 current[s] = current.get(s, 0) - v
@@ -235,7 +236,7 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                         "Project %(code)s: the stored %(source)s plan is %(old)s đồng, the file says %(new)s; "
                         "import a changed plan with --revised and --decision.")
                         % {"code": code, "source": Source(source).label, "old":
-                           vn_numbers.format_number(stored.amount), "new": vn_numbers.format_number(amount)})
+                           format_number(stored.amount), "new": format_number(amount)})
                     continue
                 new_lines.append(PlanLine(
                     project=project, source=source, year=plan_year, origin_year=origin, assigner=assigner,
