@@ -122,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dondoc.core.context_processors.shell",
             ],
+            "builtins": ["dondoc.core.templatetags.vn_formats"],  # dates and numbers: dondoc.domain.formats
         },
     },
 ]
