@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dondoc.reporting",
     "dondoc.investment",
     "dondoc.petitions",
+    "dondoc.importers",
     "dondoc.home",  # composition: home page, navigation, loaders of every feature
 ]
 
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dondoc.home.context_processors.shell",
             ],
+            "builtins": ["dondoc.core.templatetags.vn_formats"],  # dates and numbers: dondoc.domain.formats
         },
     },
 ]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key, sort_key
 
 
@@ -162,7 +163,7 @@ class Organisation(models.Model):
         constraints = [models.UniqueConstraint(fields=["valid_from"], name="organisation_one_per_date")]
 
     def __str__(self) -> str:
-        return f"{self.issuing_body} — {self.province_name} ({self.valid_from:%d/%m/%Y})"
+        return f"{self.issuing_body} — {self.province_name} ({format_date(self.valid_from)})"
 
     @classmethod
     def on(cls, day: dt.date) -> "Organisation | None":

@@ -11,6 +11,8 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
+from dondoc.domain import vn_dates
+
 
 def today() -> dt.date:
     pinned = getattr(settings, "DONDOC_TODAY", None)
@@ -36,18 +38,10 @@ def now() -> dt.datetime:
 
 def optional_date(value: str | None) -> dt.date | None:
     """``parse_date`` for filters: None when the value is empty or not a date (the screen says so)."""
-    try:
-        return parse_date(value) if value else None
-    except ValueError:
-        return None
+    return vn_dates.optional_date(value)
 
 
 def parse_date(value: str) -> dt.date:
-    """Parse YYYY-MM-DD or dd/mm/yyyy; raise ValueError with a clear message."""
-    value = value.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date, no time zone involved
-        except ValueError:
-            continue
-    raise ValueError(f"not a date: {value!r} (expected YYYY-MM-DD or dd/mm/yyyy)")
+    """Parse dd/mm/yyyy (d/m/yyyy, dd-mm-yyyy) or YYYY-MM-DD; raise ValueError with a clear message.
+    The one parser is ``dondoc.domain.vn_dates``; this name stays for the callers of the clock."""
+    return vn_dates.parse_date(value)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import audit, calendar
 from dondoc.core.models import CalendarOverride, OverrideKind
+from dondoc.domain.formats import format_date
 
 from .models import Dossier, DossierPause, DossierType
 
@@ -23,7 +24,7 @@ def _in_calendar(day: dt.date, label: str) -> None:
     if day.year not in years:
         raise ValidationError(
             _("%(label)s %(date)s is outside the working calendar (%(first)s–%(last)s).")
-            % {"label": label, "date": day.strftime("%d/%m/%Y"), "first": years.start, "last": years.stop - 1}
+            % {"label": label, "date": format_date(day), "first": years.start, "last": years.stop - 1}
         )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import clock
 from dondoc.domain import sla
+from dondoc.domain.formats import format_date
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
 
@@ -24,8 +25,8 @@ from .models import Dossier
 def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
     d, c = row.dossier, row.clock
     values = {"ref": d.reference, "agency": d.agency.code, "subject": d.subject, "type": d.type.name,
-              "due": c.due.strftime("%d/%m/%Y"), "rule": c.deadline.explanation, "days": c.days_late,
-              "as_of": as_of.strftime("%d/%m/%Y"), "received": d.received_on.strftime("%d/%m/%Y")}
+              "due": format_date(c.due), "rule": c.deadline.explanation, "days": c.days_late,
+              "as_of": format_date(as_of), "received": format_date(d.received_on)}
     if row.state == sla.OVERDUE:
         subject = _("[dondoc] Overdue dossier %(ref)s (%(agency)s)") % values
         first = _("Dossier %(ref)s is overdue by %(days)s day(s) as of %(as_of)s.") % values

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Agency
+from dondoc.core.fields import DateField
 from dondoc.core.models import OverrideKind
 
 from .models import DossierType
@@ -12,7 +13,7 @@ class DossierForm(forms.Form):
     agency = forms.ModelChoiceField(label=_("Responsible agency"), queryset=Agency.objects.none())
     reference = forms.CharField(label=_("Dossier number"), max_length=100)
     subject = forms.CharField(label=_("Subject"), max_length=500)
-    received_on = forms.DateField(label=_("Received on"), help_text=_("dd/mm/yyyy — the day the clock starts from"))
+    received_on = DateField(label=_("Received on"), help_text=_("dd/mm/yyyy — the day the clock starts from"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, agencies, **kwargs):
@@ -24,12 +25,12 @@ class DossierForm(forms.Form):
 
 
 class EventForm(forms.Form):
-    on = forms.DateField(label=_("Date"))
+    on = DateField(label=_("Date"))
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
 
 
 class OverrideForm(forms.Form):
-    date = forms.DateField(label=_("Date"))
+    date = DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=OverrideKind.choices)
     name = forms.CharField(label=_("Name"), max_length=255)
     reference = forms.CharField(label=_("Legal reference"), max_length=255)

@@ -15,11 +15,14 @@ from django.utils.translation import gettext as _
 from dondoc.accounts.models import Agency
 from dondoc.accounts.reference import registry_from_db
 from dondoc.core import calendar
+from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
+from dondoc.domain.vn_dates import parse_date
+from dondoc.importers.result import ImportResult
+from dondoc.importers.tables import TableError, match_header, read_rows
 
 from . import actions, queries
 from .models import Dossier, DossierType
-from .tabular import Issue, Report, TableError, match_header, parse_day, read_rows
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "type": ("Loại hồ sơ", "Loại", "Mã loại", "Loại thủ tục", "Type"),
@@ -40,6 +43,28 @@ DATES = ("received_on", "paused_on", "resumed_on", "completed_on")
 
 class _Rollback(Exception):
     pass
+
+
+class Report(ImportResult):
+    """The dossiers' result: a dossier already stored is "existing" (``unchanged``); its JSON says so."""
+
+    @property
+    def existing(self) -> int:
+        return self.unchanged
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind, "ok": self.ok, "dry_run": self.dry_run, "rows": self.rows,
+            "created": self.created, "existing": self.existing,
+            "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+def _day(value):
+    """A date cell: None when empty."""
+    if value is None or value == "":
+        return None
+    return parse_date(value)
 
 
 def _type_index() -> dict[str, DossierType | None]:
@@ -77,7 +102,7 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
         missing = ", ".join(SYNONYMS[f][0] for f in sorted(REQUIRED))
         message = (_("The file cannot be read: %(error)s.") % {"error": exc} if "header" not in str(exc)
                    else _("No header row with the required columns (%(columns)s).") % {"columns": missing})
-        report.errors.append(Issue(0, "", "bad_file", message))
+        report.error(0, "", message, code="bad_file")
         return report
 
     registry = registry_from_db()
@@ -90,14 +115,14 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
 
     def err(row_no: int, fld: str, code: str, message: str) -> None:
         col = headers[columns[fld]] if fld in columns else ""
-        report.errors.append(Issue(row_no, col, code, message))
+        report.error(row_no, col, message, code=code)
 
     for i, raw in enumerate(rows[header_at + 1:], start=header_at + 2):
         cells = {f: (raw[j] if j < len(raw) else "") for f, j in columns.items()}
         if all(c in ("", None) for c in cells.values()):
             continue
         report.rows += 1
-        before = len(report.errors)
+        before = report.error_count
         item: dict = {}
         for fld in ("type", "agency", "reference", "subject"):
             value = str(cells.get(fld) or "").strip()
@@ -119,7 +144,7 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
                     _("You may not enter dossiers for %(agency)s.") % {"agency": item["agency"].code})
         for fld in DATES:
             try:
-                item[fld] = parse_day(cells.get(fld)) if fld in columns else None
+                item[fld] = _day(cells.get(fld)) if fld in columns else None
             except ValueError:
                 err(i, fld, "bad_date", _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": cells[fld]})
                 item[fld] = None
@@ -136,9 +161,9 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
         for (_f1, d1), (f2, d2) in zip(order, order[1:], strict=False):
             if d2 < d1:
                 err(i, f2, "date_order", _("This date is before the previous step (%(date)s).")
-                    % {"date": d1.strftime("%d/%m/%Y")})
+                    % {"date": format_date(d1)})
                 break
-        if len(report.errors) == before:
+        if report.error_count == before:
             key = (item["type"].pk, item["agency"].pk, item["reference"])
             if key in seen:
                 err(i, "reference", "duplicate", _("The same dossier is already on row %(row)s.") % {"row": seen[key]})
@@ -146,16 +171,16 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
                 seen[key] = i
                 parsed.append((i, item))
 
-    if report.errors:
+    if not report.ok:
         return report
     try:
         with transaction.atomic():
             _apply(parsed, report, actor)
-            if dry_run or report.errors:
+            if dry_run or not report.ok:
                 raise _Rollback
     except _Rollback:
         pass
-    if report.errors:
+    if not report.ok:
         report.created = 0
     return report
 
@@ -164,13 +189,13 @@ def _apply(parsed: list[tuple[int, dict]], report: Report, actor) -> None:
     for row_no, item in parsed:
         existing = Dossier.objects.filter(type=item["type"], agency=item["agency"], reference=item["reference"]).first()
         if existing is not None:
-            report.existing += 1
+            report.unchanged += 1
             if existing.received_on != item["received_on"] or (
                 item["completed_on"] and existing.completed_on != item["completed_on"]
             ):
-                report.warnings.append(Issue(row_no, "", "differs", _(
+                report.warn(row_no, "", _(
                     "Dossier %(ref)s already exists with other dates; it was not changed."
-                ) % {"ref": item["reference"]}))
+                ) % {"ref": item["reference"]}, code="differs")
             continue
         try:
             with transaction.atomic():
@@ -184,7 +209,7 @@ def _apply(parsed: list[tuple[int, dict]], report: Report, actor) -> None:
                 if item["completed_on"]:
                     actions.complete_dossier(actor=actor, dossier=d, on=item["completed_on"])
         except ValidationError as exc:
-            report.errors.append(Issue(row_no, "", "rejected", "; ".join(exc.messages)))
+            report.error(row_no, "", "; ".join(exc.messages), code="rejected")
             continue
         report.created += 1
 
@@ -203,7 +228,7 @@ def text_lines(report: Report) -> list[str]:
         summary = _("%(rows)s row(s): %(created)s dossier(s) created, %(existing)s already present.") % report.as_dict()
         lines.append(summary + (" " + _("Dry run: nothing was written.") if report.dry_run else ""))
     else:
-        lines.append(_("%(count)s error(s): nothing was imported.") % {"count": len(report.errors)})
+        lines.append(_("%(count)s error(s): nothing was imported.") % {"count": report.error_count})
     return lines
 
 
@@ -230,7 +255,7 @@ def handle_dossiers(options: dict, stdout, stderr) -> int:
         for line in text_lines(report):
             stdout.write(line + "\n")
     if not report.ok:
-        stderr.write(f"{len(report.errors)} error(s): nothing was imported\n")
+        stderr.write(f"{report.error_count} error(s): nothing was imported\n")
         return 1
     return 0
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.domain import workdays
+from dondoc.domain.formats import format_date
 
 
 class DossierType(models.Model):
@@ -97,4 +98,4 @@ class DossierPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.paused_on:%d/%m/%Y} – {self.resumed_on:%d/%m/%Y}" if self.resumed_on else f"{self.paused_on:%d/%m/%Y} –"
+        return f"{format_date(self.paused_on)} – {format_date(self.resumed_on)}" if self.resumed_on else f"{format_date(self.paused_on)} –"

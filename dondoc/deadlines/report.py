@@ -8,13 +8,14 @@ from collections import defaultdict
 from dondoc.documents.model import Section, Table
 from dondoc.documents.spreadsheet import Sheet
 from dondoc.domain import sla
+from dondoc.domain.formats import format_date, format_percent
 
 from .models import Dossier
 from .queries import evaluate
 
 
 def _pct(rate: sla.Rate) -> str:
-    return "—" if rate.percent is None else f"{rate.percent}".replace(".", ",") + "%"
+    return format_percent(rate.percent, None)
 
 
 def _figures(start: dt.date, end: dt.date, as_of: dt.date):
@@ -40,9 +41,9 @@ def section(*, start: dt.date, end: dt.date, as_of: dt.date) -> Section | None:
         rows.append([type_name, agency, str(done), str(ok), _pct(sla.Rate(ok, done)), str(late_open)])
         on_time, completed, overdue = on_time + ok, completed + done, overdue + late_open
     total = sla.Rate(on_time, completed)
-    paras = [f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}, các cơ quan đã giải quyết {completed} hồ sơ thẩm "
+    paras = [f"Từ ngày {format_date(start)} đến ngày {format_date(end)}, các cơ quan đã giải quyết {completed} hồ sơ thẩm "
              f"định, thanh toán, trong đó {on_time} hồ sơ đúng thời hạn (tỷ lệ {_pct(total)}); đến ngày "
-             f"{as_of:%d/%m/%Y} còn {overdue} hồ sơ quá hạn chưa giải quyết."]
+             f"{format_date(as_of)} còn {overdue} hồ sơ quá hạn chưa giải quyết."]
     table = Table(["Loại hồ sơ", "Cơ quan", "Đã giải quyết", "Đúng hạn", "Tỷ lệ", "Quá hạn đang giải quyết"], rows,
                   widths_cm=[3.2, 5.0, 2.0, 1.8, 1.8, 2.2], numeric={2, 3, 4, 5})
     return Section("THỰC HIỆN THỜI HẠN THẨM ĐỊNH, THANH TOÁN", paras, [table])
@@ -56,4 +57,4 @@ def annex(*, start: dt.date, end: dt.date, as_of: dt.date) -> list[Sheet]:
             for (t, a), (ok, done, late) in sorted(per.items())]
     return [Sheet("Thời hạn hồ sơ", ["Loại hồ sơ", "Cơ quan", "Đã giải quyết", "Đúng hạn", "Tỷ lệ %",
                                      "Quá hạn đang giải quyết"], rows,
-                  heading=f"Giải quyết hồ sơ từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}", widths={0: 28, 1: 40})]
+                  heading=f"Giải quyết hồ sơ từ {format_date(start)} đến {format_date(end)}", widths={0: 28, 1: 40})]

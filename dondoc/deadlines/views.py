@@ -23,10 +23,7 @@ from .labels import STATE_LABELS
 
 
 def _day(value: str | None) -> dt.date | None:
-    try:
-        return clock.parse_date(value) if value else None
-    except ValueError:
-        return None
+    return clock.optional_date(value)
 
 
 def _month(value: str) -> tuple[int, int] | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dondoc.domain.formats import format_date_long
+
 
 @dataclass
 class Table:
@@ -56,6 +58,4 @@ class OfficialDocument:
     @property
     def date_line(self) -> str:
         """ "Lào Cai, ngày 05 tháng 10 năm 2020": leading zeros for days under 10 and months 1–2."""
-        day = f"{self.date.day:02d}"
-        month = f"{self.date.month:02d}" if self.date.month < 3 else str(self.date.month)
-        return f"{self.place}, ngày {day} tháng {month} năm {self.date.year}"
+        return f"{self.place}, {format_date_long(self.date)}"

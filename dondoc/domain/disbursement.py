@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
+from .formats import format_date, format_money, format_number, format_percent
 from .text import search_key
-from .vn_numbers import format_money, format_number
 
 CURRENT = "current"  # the year's own plan
 EXTENDED = "extended"  # capital of earlier years extended into this one ("vốn kéo dài")
@@ -44,7 +44,7 @@ def rate_str(value: Decimal | None) -> str | None:
 
 def pct_vi(value: Decimal | None) -> str:
     """47.12 → "47,12%"; None → "—"."""
-    return "—" if value is None else format_number(value, 2) + "%"
+    return format_percent(value)
 
 
 def target_vi(value: Decimal) -> str:
@@ -150,7 +150,7 @@ class Finding:
 
 
 def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _money(dong: int) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import disbursement as rules_mod
+from .formats import format_date
 from .text import sort_key
 
 FULL = Decimal(100)
@@ -47,7 +48,7 @@ class Entry:
 
     def row(self, as_of: dt.date) -> list:
         return [self.name, self.agency, self.plan, self.disbursed, rules_mod.rate_str(self.rate) or "",
-                as_of.strftime("%d/%m/%Y"), self.rule]
+                format_date(as_of), self.rule]
 
 
 @dataclass

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from .formats import format_date
 from .text import fold
 
 DAY_BEFORE = "day_before"
@@ -30,7 +31,7 @@ class Effective:
 
     @property
     def explanation(self) -> str:
-        return f"hạn: {self.date:%d/%m/%Y} — {self.literal}"
+        return f"hạn: {format_date(self.date)} — {self.literal}"
 
 
 def entries(due: list[dict], targets: list[dict]) -> list[tuple[dt.date, str, str]]:

@@ -6,7 +6,7 @@
   marks occur. Numbers that a spreadsheet stored as numbers (int, float, Decimal) pass through.
 - ``unit_of("Kế hoạch vốn (triệu đồng)")`` → 1_000_000: the multiplier to đồng a text states, None if none.
 - ``parse_amount("1,5 tỷ")`` → 1_500_000_000: a number with an optional unit, in whole đồng (half up).
-- ``format_number(1234567.5, 1)`` → "1.234.567,5", ``format_money`` likewise in đồng.
+- Formatting (``format_number``, ``format_money``) lives in ``formats.py``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from .formats import format_money, format_number  # noqa: F401 - re-exported: callers may import them here
 from .text import search_key
 
 DONG = 1
@@ -141,10 +142,10 @@ def parse_amount(value, unit: int | None = DONG) -> int | None:
         return value * unit
     if isinstance(value, str):
         text = value.strip()
-        if text.isdigit():  # the common case, fast
+        if text.isdigit() or (text[:1].isdigit() and _DOT_GROUPS.match(text)):  # 1234567, 1.234.567: fast
             if unit is None:
                 raise ValueError("no unit")
-            return int(text) * unit
+            return int(text.replace(".", "")) * unit
         m = _TRAILING_UNIT.match(text)
         if m:
             written = unit_in(m.group(2))
@@ -158,24 +159,3 @@ def parse_amount(value, unit: int | None = DONG) -> int | None:
     if unit is None:
         raise ValueError("no unit")
     return to_dong(number, unit)
-
-
-def format_number(value, decimals: int = 0) -> str:
-    """1234567.5 → "1.234.567,5" (Vietnamese separators), rounded half up."""
-    number = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _, frac = f"{abs(number):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    out = sign + ".".join(groups)
-    return f"{out},{frac}" if frac else out
-
-
-def format_money(dong: int, unit: int = MILLION, decimals: int | None = None) -> str:
-    """Whole đồng shown in a unit: format_money(1_234_500_000) → "1.234,5" (triệu đồng)."""
-    if decimals is None:
-        decimals = {DONG: 0, THOUSAND: 0, MILLION: 1, BILLION: 2}.get(unit, 0)
-    return format_number(Decimal(dong) / unit, decimals)

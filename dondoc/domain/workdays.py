@@ -36,6 +36,8 @@ from datetime import date, timedelta
 
 import holidays
 
+from .formats import format_date
+
 HOLIDAY = "holiday"
 SWAP_OFF = "swap_off"
 MAKEUP_WORKDAY = "makeup_workday"
@@ -53,7 +55,7 @@ _OBSERVED_SUFFIX = " (nghỉ bù)"  # the package's Vietnamese observed label, "
 
 
 def _fmt(d: date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return format_date(d)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
-"""Writes to the investment register (besides the bulk imports in importers.py). Each atomic and audited: rules,
-schedules, investor links, declared needs and the reallocation review (propose, adjust, approve, reject, reverse)."""
+"""Writes to the investment register. Each atomic and audited: rules, schedules, investor links, declared needs, the
+reallocation review (propose, adjust, approve, reject, reverse) and the imports' and import jobs' writes:
+``import_batch`` is the one write path of a plan or disbursement file (its rows are written in bulk inside it),
+``create_investor``/``create_project`` the register entries a plan file brings, ``*_job`` the upload queue."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,7 +20,18 @@ from dondoc.domain.reallocation import UNIT
 from dondoc.domain.vn_numbers import format_money
 
 from . import queries
-from .models import Commitment, Investor, PlanLine, Project, Proposal, ProposedTransfer, Rule, RuleSet
+from .models import (
+    Commitment,
+    ImportBatch,
+    ImportJob,
+    Investor,
+    PlanLine,
+    Project,
+    Proposal,
+    ProposedTransfer,
+    Rule,
+    RuleSet,
+)
 
 
 @transaction.atomic
@@ -264,3 +278,97 @@ def reverse(*, actor, proposal: Proposal, decision: str, decided_on: dt.date, at
                  new={"state": "reversed", "decision": decision, "decided_on": decided_on.isoformat(),
                       "plan_lines": [ln.pk for ln in lines]}, at=at)
     return lines
+
+
+# Imports ---------------------------------------------------------------------------------------------------------
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def import_batch(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict,
+                 dry_run: bool, apply: Callable) -> ImportBatch | None:
+    """One imported file, all or nothing: in one transaction, create the batch, let ``apply(batch)`` write its rows
+    (through the actions below, or in bulk for disbursements) and return the import's result, then store the counts
+    and record one audit event. Rolled back when the result has errors, when nothing was new (no batch, no event)
+    and on a dry run. Returns the batch kept, or None. Errors ``apply`` raises roll back and propagate."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash, as_of=as_of,
+                                           actor=_user(actor), options=options)
+        out = apply(batch)
+        if not out.ok or out.created == 0:
+            transaction.set_rollback(True)
+            return None
+        batch.rows, batch.created, batch.unchanged = out.rows, out.created, out.unchanged
+        batch.total_amount, batch.warnings = out.total_amount, [w.as_dict() for w in out.warnings[:100]]
+        batch.save(update_fields=["rows", "created", "unchanged", "total_amount", "warnings"])
+        audit.record(actor=actor, kind=f"investment.import_{kind}", target=batch,
+                     new={"file": batch.file_name, "file_hash": batch.file_hash, "rows": out.rows,
+                          "projects": len(out.projects), "created": out.created, "unchanged": out.unchanged,
+                          "total_amount": out.total_amount, "warnings": len(out.warnings)})
+        if dry_run:
+            transaction.set_rollback(True)
+            return None
+        return batch
+
+
+@transaction.atomic
+def create_investor(*, actor, name: str, agency, batch: ImportBatch | None = None) -> Investor:
+    """A new investor (from a plan file: ``batch``); ``agency`` is the registry agency it rolls up to, or None."""
+    investor = Investor.objects.create(name=name, agency=agency)
+    audit.record(actor=actor, kind="investment.investor_create", target=investor, agency=agency,
+                 new={"name": name, "agency": agency.code if agency else None, "batch": batch})
+    return investor
+
+
+@transaction.atomic
+def create_project(*, actor, code: str, name: str, investor: Investor, group: str = "", district: str = "",
+                   total_investment: int | None = None, leader: str = "", batch: ImportBatch | None = None) -> Project:
+    """A new project of the register (from a plan file: ``batch``)."""
+    project = Project.objects.create(code=code, name=name[:500], investor=investor, group=group[:16],
+                                     district=district[:100], total_investment=total_investment, leader=leader[:255])
+    audit.record(actor=actor, kind="investment.project_create", target=project, agency=investor.agency,
+                 new={"code": code, "name": project.name, "investor": investor.name, "group": project.group,
+                      "district": project.district, "total_investment": total_investment, "batch": batch})
+    return project
+
+
+# Import jobs (uploads through the page; ``jobs.py`` runs them) ------------------------------------------------------
+
+
+@transaction.atomic
+def start_job(*, job_id: int, now: dt.datetime) -> ImportJob | None:
+    """Claim a queued job for this runner (queued → running); None when another runner has it. ``now`` is the real
+    time (a worker's heartbeat, not business time), read by the runner."""
+    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.RUNNING, started_at=now) != 1:
+        return None
+    job = ImportJob.objects.get(pk=job_id)
+    audit.record(actor=None, kind="investment.job_start", target=job, old={"state": ImportJob.State.QUEUED},
+                 new={"state": job.state})
+    return job
+
+
+@transaction.atomic
+def finish_job(*, job: ImportJob, state: str, now: dt.datetime, result: dict | None = None,
+               batch_id: int | None = None, error: str = "") -> ImportJob:
+    """The end of a job (at ``now``, real time): preview, done, rejected or failed, with its result or error."""
+    old = job.state
+    job.state, job.result, job.batch_id, job.error = state, result, batch_id, error
+    job.finished_at = now
+    job.save(update_fields=["state", "result", "batch", "error", "finished_at"])
+    audit.record(actor=None, kind="investment.job_finish", target=job, old={"state": old},
+                 new={"state": state, "batch": batch_id, "error": error[:500],
+                      "rows": (result or {}).get("rows"), "errors": (result or {}).get("error_count")})
+    return job
+
+
+@transaction.atomic
+def fail_stale_jobs(*, started_before: dt.datetime, now: dt.datetime) -> int:
+    """Jobs left running since before ``started_before`` (their process stopped; their import was rolled back)."""
+    stale = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=started_before))
+    for job in stale:
+        finish_job(job=job, state=ImportJob.State.FAILED, now=now, result=job.result,
+                   error="interrupted (the process running it stopped)")
+    return len(stale)

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dondoc.domain import disbursement as rules_mod
+from dondoc.domain.formats import format_date
 
 W, H = 680, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
@@ -60,7 +61,7 @@ def s_curve_svg(curve: dict) -> SafeString:
     for day, rate in curve["actual"]:
         if rate is not None:
             out.append(f'<circle class="actual" cx="{_day_x(day):.1f}" cy="{_y(rate):.1f}" r="3">'
-                       f'<title>{day:%d/%m/%Y}: {rules_mod.pct_vi(rate)}</title></circle>')
+                       f'<title>{format_date(day)}: {rules_mod.pct_vi(rate)}</title></circle>')
     for m in curve["milestones"] + curve["extended_milestones"]:
         x, y = _day_x(m.due), _y(m.percent)
         kind = "extended" if m.capital == rules_mod.EXTENDED else "milestone"

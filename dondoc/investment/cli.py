@@ -7,7 +7,7 @@ import json
 
 from dondoc.core import clock
 from dondoc.domain import disbursement as rules_mod
-from dondoc.domain.vn_numbers import format_money
+from dondoc.domain.formats import format_date, format_money
 
 from . import queries
 
@@ -43,7 +43,7 @@ def handle_evaluate(options: dict, stdout, stderr) -> int:
         _write(stdout, json.dumps(result.as_dict(), ensure_ascii=False))
         return 0
     pct = rules_mod.pct_vi
-    _write(stdout, f"Giải ngân đến ngày {as_of:%d/%m/%Y} (mẫu số: kế hoạch "
+    _write(stdout, f"Giải ngân đến ngày {format_date(as_of)} (mẫu số: kế hoạch "
                    f"{'TTg giao' if result.denominator == rules_mod.TTG else 'HĐND/UBND tỉnh giao'})")
     _write(stdout, f"  kế hoạch năm {result.year}: {format_money(result.province.disbursed)}/"
                    f"{format_money(result.province.plan)} triệu đồng = {pct(result.province.rate)}")
@@ -85,7 +85,7 @@ def handle_reallocate(options: dict, stdout, stderr) -> int:
         _write(stdout, json.dumps(analysis.as_dict(), ensure_ascii=False))
         return 0
     transfers = analysis.result.transfers
-    _write(stdout, f"Đề xuất điều chuyển vốn đến ngày {as_of:%d/%m/%Y}: {len(transfers)} khoản, "
+    _write(stdout, f"Đề xuất điều chuyển vốn đến ngày {format_date(as_of)}: {len(transfers)} khoản, "
                    f"{format_money(sum(t.amount for t in transfers))} triệu đồng; "
                    f"dự kiến giải ngân đến 31/12: {format_money(analysis.objective)} triệu đồng; "
                    f"không bố trí được: {format_money(analysis.result.unplaced)} triệu đồng")
@@ -120,7 +120,7 @@ def handle_emulation(options: dict, stdout, stderr) -> int:
     if options.get("json"):
         _write(stdout, json.dumps(lists.as_dict(), ensure_ascii=False))
         return 0
-    _write(stdout, f"Đến ngày {as_of:%d/%m/%Y}: {len(lists.not_eligible)} không đủ điều kiện "
+    _write(stdout, f"Đến ngày {format_date(as_of)}: {len(lists.not_eligible)} không đủ điều kiện "
                    f"“hoàn thành tốt nhiệm vụ”, {len(lists.criticism)} bị phê bình")
     for e in lists.not_eligible:
         _write(stdout, f"- {e.name} ({e.agency or '—'}): {rules_mod.pct_vi(e.rate)}")

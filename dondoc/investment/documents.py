@@ -8,8 +8,8 @@ import datetime as dt
 from decimal import Decimal
 
 from dondoc.domain.emulation import Lists
+from dondoc.domain.formats import format_date, format_money
 from dondoc.domain.reallocation_analysis import UNIT, Analysis
-from dondoc.domain.vn_numbers import format_money
 
 ANNEX_HEADERS = ["STT", "Dự án điều chuyển giảm", "Chủ đầu tư", "Dự án điều chuyển tăng", "Chủ đầu tư",
                  "Nguồn vốn", "Cấp ngân sách", "Năm vốn", "Số tiền (triệu đồng)", "Lý do"]
@@ -34,7 +34,7 @@ def annex_xlsx(analysis: Analysis) -> bytes:
     rows = _rows(analysis) + [["", "Tổng cộng", "", "", "", "", "", "", total, ""]]
     return build_xlsx([Sheet("Phụ lục điều chuyển vốn", ANNEX_HEADERS, rows,
                              heading=f"Phụ lục: Dự kiến điều chuyển kế hoạch vốn đầu tư công năm {analysis.year} "
-                                     f"(số liệu giải ngân đến ngày {analysis.as_of:%d/%m/%Y})",
+                                     f"(số liệu giải ngân đến ngày {format_date(analysis.as_of)})",
                              number_formats={8: "#,##0"}, widths={1: 40, 2: 28, 3: 40, 4: 28, 9: 60})])
 
 
@@ -59,7 +59,7 @@ def to_trinh(analysis: Analysis, *, org, date: dt.date):
     rate = f"{Decimal(disbursed * 100) / plan:.2f}".replace(".", ",") if plan else "—"
     m = format_money
     situation = Section("TÌNH HÌNH GIẢI NGÂN VÀ DỰ BÁO", [
-        f"Đến ngày {analysis.as_of:%d/%m/%Y}, kế hoạch vốn đầu tư công năm {analysis.year} do HĐND, UBND tỉnh giao "
+        f"Đến ngày {format_date(analysis.as_of)}, kế hoạch vốn đầu tư công năm {analysis.year} do HĐND, UBND tỉnh giao "
         f"là {m(plan)} triệu đồng; đã giải ngân {m(disbursed)} triệu đồng, đạt {rate}%.",
         f"Theo tiến độ đã cam kết của các chủ đầu tư (hoặc nhịp độ giải ngân của từng dự án theo mùa vụ giải ngân "
         f"của tỉnh), dự báo đến ngày 31/12/{analysis.year} giải ngân được "
@@ -90,7 +90,7 @@ def to_trinh(analysis: Analysis, *, org, date: dt.date):
         summary=f"Về việc điều chỉnh, điều chuyển kế hoạch vốn đầu tư công năm {analysis.year}",
         addressee=f"Kính gửi: Ủy ban nhân dân tỉnh {province}",
         opening=[f"Căn cứ Luật Đầu tư công ngày 13/6/2019; căn cứ tình hình giải ngân kế hoạch vốn đầu tư công năm "
-                 f"{analysis.year} đến ngày {analysis.as_of:%d/%m/%Y}, Sở Kế hoạch và Đầu tư kính trình UBND tỉnh "
+                 f"{analysis.year} đến ngày {format_date(analysis.as_of)}, Sở Kế hoạch và Đầu tư kính trình UBND tỉnh "
                  "phương án điều chuyển kế hoạch vốn như sau:"],
         sections=[situation, proposal, ask],
         recipients=list(org.default_recipients) if org else ["Lưu: VT."],
@@ -113,7 +113,7 @@ def emulation_xlsx(lists: Lists) -> bytes:
     """Both emulation lists, one sheet each, with their evidence."""
     from dondoc.documents.spreadsheet import Sheet, build_xlsx
 
-    day = lists.as_of.strftime("%d/%m/%Y")
+    day = format_date(lists.as_of)
     fmt = {2: "#,##0", 3: "#,##0"}
     return build_xlsx([
         Sheet("Không đủ ĐK HTTNV", EMULATION_HEADERS, [e.row(lists.as_of) for e in lists.not_eligible],

@@ -4,10 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core import clock
+from dondoc.importers.tables import SUFFIXES
 
 from .jobs import MAX_UPLOAD_BYTES
 from .models import Assigner
-from .tables import SUFFIXES
 
 
 class UploadForm(forms.Form):

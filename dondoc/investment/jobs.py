@@ -4,7 +4,8 @@
 The import holds the database's write lock for its whole transaction (SQLite), so progress is not written to
 the database: the runner writes it to a small JSON file beside the upload, which the page polls.
 A job first checks the file (dry run → state "preview"); the admin's confirmation queues a second job that
-imports it (state "done", or "rejected" if the data changed in between).
+imports it (state "done", or "rejected" if the data changed in between). Every change of a job's state goes
+through an audited action (``actions.start_job``/``finish_job``/``fail_stale_jobs``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import audit, clock
 
-from . import importers
+from . import actions, importers
 from .models import ImportJob
 
 log = logging.getLogger(__name__)
@@ -86,12 +87,6 @@ def _thread_main() -> None:
         connection.close()
 
 
-def _claim(job_id: int) -> bool:
-    with transaction.atomic():
-        return ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-            state=ImportJob.State.RUNNING, started_at=timezone.now()) == 1
-
-
 STALE_AFTER = dt.timedelta(hours=2)
 
 
@@ -100,16 +95,16 @@ def run_pending(limit: int | None = None) -> int:
     A job left "running" for hours (its process was stopped) is marked failed: its transaction was rolled back."""
     done = 0
     with _LOCK:  # one runner per process: imports write to the same tables
-        ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=timezone.now() - STALE_AFTER).update(
-            state=ImportJob.State.FAILED, error="interrupted (the process running it stopped)",
-            finished_at=timezone.now())
+        now = timezone.now()
+        actions.fail_stale_jobs(started_before=now - STALE_AFTER, now=now)
         while limit is None or done < limit:
             job_id = ImportJob.objects.filter(state=ImportJob.State.QUEUED).order_by("id").values_list(
                 "id", flat=True).first()
             if job_id is None:
                 break
-            if _claim(job_id):
-                run_job(ImportJob.objects.get(pk=job_id))
+            job = actions.start_job(job_id=job_id, now=timezone.now())
+            if job is not None:
+                run_job(job)
                 done += 1
     return done
 
@@ -137,18 +132,13 @@ def run_job(job: ImportJob) -> ImportJob:
                                                  progress=progress)
     except Exception as exc:  # a bug, not bad input: keep the job row honest
         log.exception("import job %s failed", job.pk)
-        job.state, job.error = ImportJob.State.FAILED, f"{type(exc).__name__}: {exc}"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["state", "error", "finished_at"])
-        return job
-    job.result = out.as_job_result()
-    job.batch_id = out.batch_id
+        return actions.finish_job(job=job, state=ImportJob.State.FAILED, now=timezone.now(),
+                                  error=f"{type(exc).__name__}: {exc}")
     if not out.ok:
-        job.state = ImportJob.State.REJECTED
+        state = ImportJob.State.REJECTED
     else:
-        job.state = ImportJob.State.PREVIEW if job.dry_run else ImportJob.State.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["result", "batch", "state", "finished_at"])
+        state = ImportJob.State.PREVIEW if job.dry_run else ImportJob.State.DONE
+    actions.finish_job(job=job, state=state, now=timezone.now(), result=out.as_job_result(), batch_id=out.batch_id)
     progress(out.rows, 1.0)
     return job
 

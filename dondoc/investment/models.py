@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Agency
+from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 
 
@@ -273,7 +274,7 @@ class Rule(models.Model):
         verbose_name_plural = _("disbursement rules")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.capital} {self.op}{self.percent}% {self.due_on:%d/%m/%Y}"
+        return f"{self.get_kind_display()} {self.capital} {self.op}{self.percent}% {format_date(self.due_on)}"
 
 
 class ImportJob(models.Model):
@@ -349,7 +350,7 @@ class Proposal(models.Model):
         verbose_name_plural = _("reallocation proposals")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.as_of:%d/%m/%Y} ({self.state})"
+        return f"#{self.pk} {format_date(self.as_of)} ({self.state})"
 
 
 class ProposedTransfer(models.Model):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from dondoc.documents.model import Section, Table
 from dondoc.documents.spreadsheet import Sheet
 from dondoc.domain import disbursement as rules_mod
-from dondoc.domain.vn_numbers import format_money
+from dondoc.domain.formats import format_date, format_money
 
 from . import queries
 
@@ -20,7 +20,7 @@ def _m(dong: int) -> str:
 
 
 def _d(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _denominator_vi(denominator: str) -> str:

@@ -19,6 +19,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
+from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import CalendarRangeError
 
@@ -63,7 +64,7 @@ def _user(actor):
 
 
 def _fmt(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return format_date(day)
 
 
 def _record(actor, kind: str, petition: Petition, *, old=None, new=None, note: str = "", agency=None, at=None):

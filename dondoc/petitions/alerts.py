@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.core import clock as core_clock
 from dondoc.domain import petition_clock
+from dondoc.domain.formats import format_date
 from dondoc.outbox import actions as outbox
 from dondoc.outbox.models import Channel
 
@@ -23,8 +24,8 @@ from .models import Petition
 def _texts(row: queries.Row, as_of: dt.date) -> tuple[str, str]:
     p = row.petition
     values = {"ref": p.reference, "agency": p.lead_agency.code, "subject": p.subject,
-              "due": p.due_on.strftime("%d/%m/%Y"), "rule": p.deadline_rule, "days": row.status.days_late,
-              "as_of": as_of.strftime("%d/%m/%Y"), "category": p.category.name}
+              "due": format_date(p.due_on), "rule": p.deadline_rule, "days": row.status.days_late,
+              "as_of": format_date(as_of), "category": p.category.name}
     if row.state == petition_clock.OVERDUE:
         subject = _("[dondoc] Overdue petition %(ref)s (%(agency)s)") % values
         first = _("The answer to petition %(ref)s is overdue by %(days)s working day(s) as of %(as_of)s.") % values

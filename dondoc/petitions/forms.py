@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
+from dondoc.core.fields import DateField
 
 from .models import Channel, PetitionCategory
 
@@ -31,7 +32,7 @@ class TaskChoice(forms.ModelChoiceField):
 
 
 class IntakeForm(forms.Form):
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs=DATE))
+    received_on = DateField(label=_("Received on"), widget=forms.DateInput(attrs=DATE))
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     category = forms.ModelChoiceField(label=_("Category"), queryset=PetitionCategory.objects.all())
     source_label = forms.CharField(label=pgettext_lazy("petition", "Source"), required=False,
@@ -68,7 +69,7 @@ class RouteForm(forms.Form):
                                         widget=forms.SelectMultiple(attrs={"size": 6}))
     days = forms.IntegerField(label=_("Answer within (working days)"), required=False, min_value=1, max_value=250,
                               help_text=_("Empty: the category's default."))
-    on = forms.DateField(label=_("Routed on"), widget=forms.DateInput(attrs=DATE))
+    on = DateField(label=_("Routed on"), widget=forms.DateInput(attrs=DATE))
     reason = forms.CharField(label=_("Reason (required when re-routing)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -80,16 +81,16 @@ class RouteForm(forms.Form):
 
 class UpdateForm(forms.Form):
     text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    on = DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
 
 
 class AnswerForm(forms.Form):
     text = forms.CharField(label=_("Answer to the petitioner"), widget=forms.Textarea(attrs={"rows": 5}))
-    on = forms.DateField(label=_("Answered on"), widget=forms.DateInput(attrs=DATE))
+    on = DateField(label=_("Answered on"), widget=forms.DateInput(attrs=DATE))
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
+    on = DateField(label=_("Date"), widget=forms.DateInput(attrs=DATE))
     note = forms.CharField(label=_("Note"), required=False)
 
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.domain.formats import format_date
+
 
 class PetitionCategory(models.Model):
     """A field of petitions with its default answer time limit in working days (data, editable by the DPI)."""
@@ -198,7 +200,7 @@ class Update(models.Model):
         verbose_name_plural = _("petition updates")
 
     def __str__(self) -> str:
-        return f"{self.petition.reference} {self.on:%d/%m/%Y} {self.kind}"
+        return f"{self.petition.reference} {format_date(self.on)} {self.kind}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

@@ -19,6 +19,7 @@ from babel.numbers import format_decimal
 from dondoc.documents.model import Section, Table
 from dondoc.documents.spreadsheet import Sheet
 from dondoc.domain import petition_clock
+from dondoc.domain.formats import format_date
 
 from . import queries
 from .models import Channel, Petition, State
@@ -27,7 +28,7 @@ TITLE = "Tiếp nhận, xử lý khó khăn, kiến nghị của doanh nghiệp"
 
 
 def _d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return format_date(day)
 
 
 def _pct(part: int, whole: int) -> str:

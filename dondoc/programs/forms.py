@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.fields import DateField
+
 from .services import ALLOWED_SUFFIXES
 
 
@@ -22,7 +24,7 @@ class UpdateForm(forms.Form):
 
 
 class ExtensionRequestForm(forms.Form):
-    proposed = forms.DateField(label=_("Proposed deadline"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    proposed = DateField(label=_("Proposed deadline"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 

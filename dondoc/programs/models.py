@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.accounts.models import Agency
+from dondoc.domain.formats import format_date
 
 
 class BeforeReading(models.TextChoices):
@@ -177,7 +178,7 @@ class Extension(models.Model):
         verbose_name_plural = _("deadline extensions")
 
     def __str__(self) -> str:
-        return f"{self.assignment} → {self.proposed_deadline:%d/%m/%Y}"
+        return f"{self.assignment} → {format_date(self.proposed_deadline)}"
 
     @property
     def is_open(self) -> bool:

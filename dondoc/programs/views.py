@@ -12,6 +12,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
 from dondoc.domain import task_status
+from dondoc.domain.formats import format_date
 
 from . import actions, queries
 from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
@@ -77,7 +78,7 @@ def _review_rows(draft: ProgramImport, data) -> tuple[list[dict], dict[int, list
                     problems.append(_("Unknown agency code %(code)s.") % {"code": label})
         due = []
         for j, d in enumerate(task.get("due", [])):
-            value = data.get(f"due-{i}-{j}", dt.date.fromisoformat(d["date"]).strftime("%d/%m/%Y"))
+            value = data.get(f"due-{i}-{j}", format_date(dt.date.fromisoformat(d["date"])))
             if value.strip() == "":
                 continue  # the reviewer removed a deadline that is not one
             day = clock.optional_date(value)

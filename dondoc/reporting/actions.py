@@ -15,6 +15,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 from dondoc.domain import reporting_cycle as rc
+from dondoc.domain.formats import format_date
 
 from . import queries
 from .models import Attachment, Obligation, Report, ReportState, ReportVersion
@@ -121,7 +122,7 @@ def _editable(report: Report, as_of: dt.date) -> None:
         raise ValidationError(_("A submitted report cannot be changed; the DPI can return it for correction."))
     if queries.locked(report, as_of):
         raise ValidationError(_("The period is closed: the report was due on %(d)s.") % {
-            "d": queries.due(report.obligation, report.period).due.strftime("%d/%m/%Y")})
+            "d": format_date(queries.due(report.obligation, report.period).due)})
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from dondoc.documents.model import OfficialDocument, Section, Table
 from dondoc.documents.spreadsheet import Sheet
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain import task_status
+from dondoc.domain.formats import format_date, format_percent
 from dondoc.investment import report as investment_report
 from dondoc.petitions import report as petitions_report
 from dondoc.programs.models import ActionProgram, Assignment
@@ -39,11 +40,11 @@ FLAGGED_STATES = (ReportState.SUBMITTED, ReportState.RESUBMITTED)
 
 
 def pct(value) -> str:
-    return "—" if value is None else f"{value}".replace(".", ",") + "%"
+    return format_percent(value, None)
 
 
 def d(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else ""
+    return format_date(day)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.db import transaction
 from dondoc.accounts.models import Agency, Role
 from dondoc.core import clock
 from dondoc.domain import reporting_cycle as rc
+from dondoc.domain.formats import format_date
 
 from . import actions, queries
 from .models import Indicator, Obligation, Report
@@ -93,4 +94,4 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
                     actions.submit(actor=head, report=report, on=submitted_on + dt.timedelta(days=5), at=at)
             elif admin and period < rc.period_start("month", as_of):
                 actions.accept(actor=admin, report=report, at=at)
-    return [f"demo reports: {made} reports of 07–11/2020 as of {as_of:%d/%m/%Y}"]
+    return [f"demo reports: {made} reports of 07–11/2020 as of {format_date(as_of)}"]

@@ -12,6 +12,7 @@ from dondoc.accounts.models import Role
 from dondoc.core import clock
 from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
+from dondoc.domain.formats import format_date
 from dondoc.outbox.actions import enqueue
 
 from . import queries
@@ -65,9 +66,9 @@ def queue(*, as_of: dt.date, at: dt.datetime | None = None, actor=None) -> Count
                 if reminder is None:
                     continue
                 values = _Safe(agency=agency.name, program=obligation.program.number,
-                               period=rc.label(obligation.every, period), due=deadline.due.strftime("%d/%m/%Y"),
+                               period=rc.label(obligation.every, period), due=format_date(deadline.due),
                                rule=deadline.explanation, to=obligation.to_agency.name,
-                               today=as_of.strftime("%d/%m/%Y"))
+                               today=format_date(as_of))
                 subject, body = (t.format_map(values) for t in template(reminder.kind))
                 key = f"report:{obligation.pk}:{period:%Y-%m}:{agency.code}:{reminder.kind}{reminder.offset}"
                 if reminder.kind == rc.ESCALATE:

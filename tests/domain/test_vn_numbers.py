@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from dondoc.domain import vn_numbers
 from dondoc.domain.vn_numbers import (
     BILLION,
     DONG,
@@ -87,3 +88,17 @@ def test_format():
     assert format_number(-1234) == "-1.234"
     assert format_money(1_234_500_000) == "1.234,5"
     assert format_money(1_234_560_000_000, BILLION) == "1.234,56"
+
+
+@pytest.mark.parametrize(("text", "unit", "dong"), [
+    ("1.234.567", vn_numbers.DONG, 1_234_567), ("150.000.000", vn_numbers.DONG, 150_000_000),
+    ("1.500", vn_numbers.MILLION, 1_500_000_000), ("1.234,5", vn_numbers.MILLION, 1_234_500_000),
+    ("1.5", vn_numbers.MILLION, 1_500_000), ("12.3456", vn_numbers.DONG, 12),
+])
+def test_parse_amount_fast_path_agrees_with_the_full_parser(text, unit, dong):
+    assert vn_numbers.parse_amount(text, unit) == dong == vn_numbers.to_dong(vn_numbers.parse_number(text), unit)
+
+
+def test_parse_amount_fast_path_still_needs_a_unit():
+    with pytest.raises(ValueError, match="no unit"):
+        vn_numbers.parse_amount("1.234.567", None)

@@ -2,8 +2,7 @@
 
 from django import template
 
-from dondoc.domain import disbursement as rules_mod
-from dondoc.domain import vn_numbers
+from dondoc.domain.formats import format_money, format_percent
 
 register = template.Library()
 
@@ -13,12 +12,12 @@ def trieu(dong) -> str:
     """Whole đồng shown in triệu đồng with one decimal: 1234500000 → "1.234,5"."""
     if dong is None or dong == "":
         return "—"
-    return vn_numbers.format_money(int(dong))
+    return format_money(int(dong))
 
 
 @register.filter
 def pct(rate) -> str:
-    return rules_mod.pct_vi(rate)
+    return format_percent(rate)
 
 
 @register.filter

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from dondoc.domain import reporting_cycle as rc
+from dondoc.domain.formats import format_percent
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def task_status_label(status):
 
 @register.filter
 def pct(value):
-    return "—" if value is None else f"{value}".replace(".", ",") + "%"
+    return format_percent(value, None)
 
 
 @register.filter

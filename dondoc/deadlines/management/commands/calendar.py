@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dondoc.core import calendar, clock
 from dondoc.core.models import CalendarOverride
 from dondoc.deadlines import actions
+from dondoc.domain.formats import format_date
 from dondoc.domain.workdays import CalendarRangeError
 
 
@@ -81,7 +82,7 @@ class Command(BaseCommand):
             return
         for r in rows:
             day = clock.parse_date(r["date"])
-            self.stdout.write(f"{day:%d/%m/%Y}  {r['kind']:<16}  {r['name']}")
+            self.stdout.write(f"{format_date(day)}  {r['kind']:<16}  {r['name']}")
         if year > cal.confirmed_until:
             self.stdout.write(f"({year}: Tết span and swaps not decided yet — package estimate)")
 

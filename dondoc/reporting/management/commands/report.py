@@ -10,6 +10,7 @@ from dondoc.core.commands import AsOfCommand
 from dondoc.documents.official import build_docx
 from dondoc.documents.pdf import docx_to_pdf
 from dondoc.documents.spreadsheet import build_xlsx
+from dondoc.domain.formats import format_number
 from dondoc.programs.models import ActionProgram
 from dondoc.reporting import consolidated
 
@@ -59,4 +60,4 @@ class Command(AsOfCommand):
                 except RuntimeError as exc:
                     raise CommandError(str(exc), returncode=1) from exc
         out.write_bytes(data)
-        self.stdout.write(f"{out} ({len(data):,} bytes)".replace(",", "."))
+        self.stdout.write(f"{out} ({format_number(len(data))} bytes)")

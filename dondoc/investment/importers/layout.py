@@ -1,137 +1,25 @@
-"""Reading plan and disbursement tables as people make them, row by row (streaming).
+"""The layout of plan and disbursement tables as people make them, found in the first rows of a ``Table``.
 
-- ``open_table(path)``: .csv/.txt (comma or semicolon, UTF-8 with or without BOM; stdlib csv, streamed) or
-  .xlsx/.xlsm/.xls/.ods (python-calamine). Yields (row number, cells): the 1-based spreadsheet row or CSV line.
 - ``find_layout(rows)``: the title block (unit note "Đơn vị: triệu đồng", year "năm 2020", date "đến ngày
   30/9/2020"), the header on any row, a second header row under merged cells ("Tổng số", "NSTW", "NSĐP",
   "Trong đó: vốn kéo dài"), an optional column-numbering row; columns matched by Vietnamese synonyms, case- and
   accent-insensitively; the unit of each amount column (its header, else the note, else ``--unit``).
 - ``skip_row``: Roman-numeral group rows, subtotal and "Tổng cộng" rows, empty rows.
-The deadlines app's ``tabular.read_rows`` reads whole files (and only .csv/.xlsx); 1M-row files need streaming.
+The file itself is read by ``dondoc.importers.tables`` (streaming: 1M-row files).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
-from pathlib import Path
 
-from dondoc.domain import vn_numbers
+from dondoc.domain import vn_dates, vn_numbers
 from dondoc.domain.text import search_key
+from dondoc.importers.tables import TableError
 
-CSV_SUFFIXES = {".csv", ".txt"}
-SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
-SUFFIXES = CSV_SUFFIXES | SHEET_SUFFIXES
 HEADER_SCAN = 40
-
-
-class TableError(ValueError):
-    """The file as a whole cannot be read (type, encoding, no header, no data)."""
-
-
-class Table:
-    """Rows of the first sheet, streamed. ``fraction()`` tells how far the reading got (for progress)."""
-
-    def __init__(self, path: Path, name: str | None = None):
-        self.path = Path(path)
-        self.name = name or self.path.name
-        self.size = self.path.stat().st_size
-        suffix = Path(self.name).suffix.lower()
-        if suffix not in SUFFIXES:
-            raise TableError(f"unsupported file type {suffix or '(none)'}: use .xlsx, .xls, .ods or .csv")
-        if self.size == 0:
-            raise TableError("the file is empty")
-        self.kind = "csv" if suffix in CSV_SUFFIXES else "sheet"
-        self._fraction = lambda: 0.0
-        self.delimiter = ","
-        self.reader = None  # the csv reader while a CSV file is being read (see cells_after)
-
-    def fraction(self) -> float:
-        return self._fraction()
-
-    def __iter__(self) -> Iterator[tuple[int, list]]:
-        return self._csv() if self.kind == "csv" else self._sheet()
-
-    def _csv(self) -> Iterator[tuple[int, list]]:
-        with open(self.path, "rb") as raw:
-            head = raw.read(65536)
-            if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in head:
-                raise TableError("not a text (CSV) file")
-            try:
-                sample = head.decode("utf-8-sig")
-            except UnicodeDecodeError as exc:
-                if exc.start < len(head) - 4:  # not just a character cut at the end of the sample
-                    raise TableError("the CSV file is not UTF-8") from exc
-                sample = head[: exc.start].decode("utf-8-sig")
-            self.delimiter = sniff_delimiter(sample)
-            raw.seek(0)
-            self._fraction = lambda: raw.tell() / self.size
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            reader = self.reader = csv.reader(text, delimiter=self.delimiter)
-            try:
-                for cells in reader:
-                    yield reader.line_num, cells
-            except UnicodeDecodeError as exc:
-                raise TableError(f"the CSV file is not UTF-8 (after line {reader.line_num})") from exc
-            except csv.Error as exc:
-                raise TableError(f"line {reader.line_num}: {exc}") from exc
-
-    def _sheet(self) -> Iterator[tuple[int, list]]:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            book = CalamineWorkbook.from_path(str(self.path))
-            names = book.sheet_names
-            if not names:
-                raise TableError("the workbook has no sheet")
-            sheet = book.get_sheet_by_index(0)
-        except TableError:
-            raise
-        except Exception as exc:  # calamine raises its own errors for anything that is not a workbook
-            raise TableError(f"not a readable spreadsheet ({type(exc).__name__})") from exc
-        total = max(sheet.total_height, 1)
-        done = 0
-        self._fraction = lambda: min(done / total, 1.0)
-        for number, cells in enumerate(sheet.iter_rows(), start=1):  # calamine starts at the sheet's row 1
-            done = number
-            yield number, cells
-
-
-def bare_cells(table: Table, pending: list[tuple[int, list]], rows: Iterator[tuple[int, list]]
-               ) -> tuple[Iterator[list], list[int], object, int]:
-    """The rows after the header as bare cell lists, for the million-row path: (cells, the row numbers of the
-    ``pending`` rows that come first, the csv reader or None, the last pending row number).
-
-    After the pending rows, a CSV row's number is the reader's ``line_num``; a spreadsheet's rows are consecutive.
-    Iterating the csv reader directly spares a generator step per row; ``rows`` stays suspended (close it after).
-    """
-    reader = table.reader
-    if getattr(rows, "gi_frame", True) is None:  # the generator is finished: everything is in pending
-        reader, rest = None, iter(())
-    else:
-        rest = reader if reader is not None else (cells for _n, cells in rows)
-    last = pending[-1][0] if pending else 0
-    return chain([c for _n, c in pending], rest), [n for n, _c in pending], reader, last
-
-
-def sniff_delimiter(sample: str) -> str:
-    """";" or ",": the one that splits most sample lines into the same number (>1) of fields."""
-    lines = [line for line in sample.splitlines()[:50] if line.strip()]
-    best, best_score = ",", -1
-    for delimiter in (",", ";"):
-        counts: dict[int, int] = {}
-        for row in csv.reader(lines, delimiter=delimiter):
-            if len(row) > 1:
-                counts[len(row)] = counts.get(len(row), 0) + 1
-        score = max(counts.values(), default=0)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
 
 
 # Header synonyms ---------------------------------------------------------------------------------------------
@@ -170,7 +58,6 @@ SOURCE_WORDS: list[tuple[str, tuple[str, ...]]] = [
 TOTAL_WORDS = ("tong so", "tong cong", "tong", "cong", "tong von")
 _YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
 _YEARS = re.compile(r"\b(20\d\d)\b")
-_DATE_IN_TEXT = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
 _AS_OF_TEXT = re.compile(r"(?:den\s+(?:het\s+)?ngay|tinh\s+den|luy\s+ke\s+den|den)\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})"
                          r"\s*[/.-]\s*(\d{4})")
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
@@ -241,12 +128,7 @@ def _text(cell) -> str:
 def _date_in(key: str) -> dt.date | None:
     """The date of "đến ngày 30/9/2020", "tính đến 30/09/2020" (not of "Quyết định … ngày 15/01/2020")."""
     m = _AS_OF_TEXT.search(key)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-    except ValueError:
-        return None
+    return vn_dates.optional_date(f"{m.group(1)}/{m.group(2)}/{m.group(3)}") if m else None
 
 
 def _part_of(sub: str) -> tuple[str, str | None]:

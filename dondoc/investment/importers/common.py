@@ -1,0 +1,134 @@
+"""What the plan and disbursement imports share: the result (``Outcome``), cells, opening a file, progress."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from dondoc.domain import vn_numbers
+from dondoc.importers.result import MAX_ISSUES, ImportResult
+from dondoc.importers.tables import Table, TableError
+
+from .layout import AmountColumn, Layout, find_layout
+
+MAX_ERRORS = MAX_ISSUES
+FLUSH_ROWS = 10_000
+PROGRESS_EVERY = 20_000
+PREVIEW_ROWS = 10
+UNITS = {"dong": vn_numbers.DONG, "trieu": vn_numbers.MILLION, "ty": vn_numbers.BILLION}
+Progress = Callable[[int, float], None]
+_CODE_FLOAT = re.compile(r"^(\d+)\.0+$")
+
+
+@dataclass
+class Outcome(ImportResult):
+    """What a plan or disbursement import did (or would do). ``errors`` non-empty means nothing was written."""
+
+    total_amount: int = 0
+    projects: set = field(default_factory=set)
+    preview: list[dict] = field(default_factory=list)
+    batch_id: int | None = None
+    file_hash: str = ""
+    rejected_rows: set = field(default_factory=set)  # data rows with an error
+    counted_rows: set = field(default_factory=set)  # rows counted in ``rows`` whose checks go on afterwards
+
+    def error(self, row: int | None, column: str, message: str, code: str = "") -> None:
+        if row is not None:
+            self.rejected_rows.add(row)
+        super().error(row, column, message, code)
+
+    def as_dict(self) -> dict:
+        """The --json contract."""
+        # rows: every data row read, the rejected ones included (each once)
+        rows = self.rows + len(self.rejected_rows - self.counted_rows)
+        return {"rows": rows, "projects": len(self.projects), "created": self.created,
+                "unchanged": self.unchanged, "warnings": [w.as_dict() for w in self.warnings],
+                "total_amount": str(self.total_amount), "errors": [e.as_dict() for e in self.errors]}
+
+    def as_job_result(self) -> dict:
+        return {**self.as_dict(), "error_count": self.error_count, "preview": self.preview,
+                "batch": self.batch_id}
+
+
+# Cells --------------------------------------------------------------------------------------------------------
+
+
+def norm_code(value) -> str:
+    """Project codes are text: 7810657.0 (a number in a spreadsheet or CSV) is "7810657"."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    text = str(value or "").strip()
+    m = _CODE_FLOAT.match(text)
+    return m.group(1) if m else text
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def cell_at(cells: list, index: int | None):
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+def text_at(cells: list, index: int | None) -> str:
+    value = cell_at(cells, index)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip() if value is not None else ""
+
+
+def amount_at(out: Outcome, number: int, cells: list, col: AmountColumn) -> int | None:
+    raw = cell_at(cells, col.index)
+    try:
+        return vn_numbers.parse_amount(raw, col.unit)
+    except ValueError:
+        out.error(number, col.label, _("\"%(value)s\" is not an amount.") % {"value": raw})
+        return None
+
+
+def check_units(out: Outcome, layout: Layout, roles: tuple[str, ...]) -> None:
+    for col in layout.amounts:
+        if col.role in roles and col.unit is None:
+            out.error(None, col.label, _("The file states no unit for this column (\"Đơn vị: triệu đồng\" or "
+                                         "\"(đồng)\" in the header); give --unit dong|trieu|ty."))
+
+
+def open_layout(out: Outcome, path: Path, name: str | None, required: set[str], unit: int | None
+          ) -> tuple[Table, Layout, list, Iterator] | None:
+    """The table, its layout, the rows read past the header and the iterator of the rest (close it after)."""
+    try:
+        table = Table(path, name)
+        rows = iter(table)
+        layout, pending = find_layout(rows, required, unit)
+    except TableError as exc:
+        out.error(None, "", _("The file cannot be read: %(reason)s.") % {"reason": exc})
+        return None
+    except Exception as exc:  # a corrupt file must be an error message, never a traceback
+        out.error(None, "", _("The file cannot be read: %(reason)s.") % {"reason": type(exc).__name__})
+        return None
+    return table, layout, pending, rows
+
+
+class Ticker:
+    def __init__(self, table: Table, progress: Progress | None):
+        self.table, self.progress, self.next = table, progress, PROGRESS_EVERY
+
+    def __call__(self, rows: int) -> None:
+        if rows >= self.next:
+            self.next = rows + PROGRESS_EVERY
+            if self.progress:
+                self.progress(rows, self.table.fraction())
+
