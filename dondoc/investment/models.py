@@ -34,6 +34,14 @@ class BudgetLevel(models.TextChoices):
     DISTRICT = "district", _("district budget")
 
 
+def budget_level(source: str, agency) -> str:
+    """The budget a capital line belongs to when the plan file does not say: central for central sources, else the
+    level of the investor's agency (a district's own budget for a district PC's investors)."""
+    if source in (Source.NSTW, Source.ODA, Source.CTMTQG):
+        return BudgetLevel.CENTRAL
+    return BudgetLevel.DISTRICT if agency is not None and agency.kind == "district" else BudgetLevel.PROVINCE
+
+
 class Investor(models.Model):
     """A chủ đầu tư. Rolls up to the agency of the registry answerable for it (department, district, board)."""
 

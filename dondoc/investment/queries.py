@@ -379,7 +379,7 @@ def allocated_new_capital(as_of: dt.date, assigner: str = REALLOCATED) -> dict[i
 
 def reallocation_inputs(year: int, as_of: dt.date) -> list[realloc.ProjectIn]:
     """Every project with a province-assigned line in force, in code order, as the analysis takes it."""
-    from .importers import budget_level as derive_level
+    from .models import budget_level as derive_level
 
     lines: dict[int, list[LineInForce]] = defaultdict(list)
     for line in plan_in_force(year, as_of, REALLOCATED).values():

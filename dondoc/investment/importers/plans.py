@@ -15,7 +15,7 @@ from dondoc.domain.text import search_key
 from dondoc.importers.tables import TableError
 
 from .. import actions
-from ..models import Assigner, BudgetLevel, ImportBatch, Investor, PlanLine, Project, Source
+from ..models import Assigner, ImportBatch, Investor, PlanLine, Project, Source, budget_level
 from .common import (
     PREVIEW_ROWS,
     Outcome,
@@ -48,12 +48,6 @@ def resolve_agency(name: str, registry, agencies: dict[str, object]):
         if len(bare) > 6 and f" {bare} " in key and (best is None or len(bare) > best[0]):
             best = (len(bare), agency)
     return best[1] if best else None
-
-
-def budget_level(source: str, agency) -> str:
-    if source in (Source.NSTW, Source.ODA, Source.CTMTQG):
-        return BudgetLevel.CENTRAL
-    return BudgetLevel.DISTRICT if agency is not None and agency.kind == "district" else BudgetLevel.PROVINCE
 
 
 def _plan_lines(out: Outcome, number: int, cells: list, layout: Layout, plan_year: int, row_source: str | None
