@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dondoc import access
 from dondoc.core import audit, calendar
 from dondoc.core.models import CalendarOverride, OverrideKind
 from dondoc.domain.formats import format_date
@@ -17,6 +18,12 @@ from .models import Dossier, DossierPause, DossierType
 OVERRIDE_FIELDS = ["date", "kind", "name", "reference"]
 TYPE_FIELDS = ["code", "name", "days", "working", "start_event", "legal_basis", "agency", "due_soon_days"]
 DOSSIER_FIELDS = ["type", "agency", "reference", "subject", "received_on", "days", "working", "completed_on", "note"]
+
+
+def _require(actor, action: str, obj=None) -> None:
+    """Commands and loaders act as the system (``actor`` None); a person needs the permission."""
+    if actor is not None and not access.can(actor, action, obj):
+        raise PermissionDenied
 
 
 def _in_calendar(day: dt.date, label: str) -> None:
@@ -34,6 +41,7 @@ def _in_calendar(day: dt.date, label: str) -> None:
 @transaction.atomic
 def set_override(*, actor, date: dt.date, kind: str, name: str, reference: str) -> tuple[CalendarOverride, bool]:
     """Add the override of ``date`` or change it. Returns (override, created)."""
+    _require(actor, "calendar.manage")
     if kind not in OverrideKind.values:
         raise ValidationError(_("Unknown kind of override: %(kind)s.") % {"kind": kind})
     if not name.strip() or not reference.strip():
@@ -57,6 +65,7 @@ def set_override(*, actor, date: dt.date, kind: str, name: str, reference: str) 
 
 @transaction.atomic
 def remove_override(*, actor, override: CalendarOverride) -> None:
+    _require(actor, "calendar.manage")
     audit.record(actor=actor, kind="calendar.override_remove", target=override,
                  old=audit.snapshot(override, OVERRIDE_FIELDS))
     override.delete()
@@ -91,6 +100,7 @@ def update_dossier_type(*, actor, dossier_type: DossierType, **changes) -> Dossi
 def create_dossier(*, actor, type: DossierType, agency, reference: str, subject: str, received_on: dt.date,
                    note: str = "") -> Dossier:
     """Enter a dossier; its time limit is the type's rule on entry."""
+    _require(actor, "dossier.edit", agency)
     reference = reference.strip()
     _in_calendar(received_on, _("Received on"))
     if Dossier.objects.filter(type=type, agency=agency, reference=reference).exists():
@@ -124,6 +134,7 @@ def _check_event_day(dossier: Dossier, on: dt.date) -> None:
 @transaction.atomic
 def pause_dossier(*, actor, dossier: Dossier, on: dt.date, reason: str = "") -> DossierPause:
     """Returned for supplements on ``on``: the clock stops (that day does not count)."""
+    _require(actor, "dossier.edit", dossier)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     if _open_pause(dossier):
         raise ValidationError(_("The dossier is already paused."))
@@ -137,6 +148,7 @@ def pause_dossier(*, actor, dossier: Dossier, on: dt.date, reason: str = "") -> 
 @transaction.atomic
 def resume_dossier(*, actor, dossier: Dossier, on: dt.date) -> DossierPause:
     """Supplements received on ``on``: the clock runs again (that day counts)."""
+    _require(actor, "dossier.edit", dossier)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     pause = _open_pause(dossier)
     if pause is None:
@@ -154,6 +166,7 @@ def resume_dossier(*, actor, dossier: Dossier, on: dt.date) -> DossierPause:
 @transaction.atomic
 def complete_dossier(*, actor, dossier: Dossier, on: dt.date) -> Dossier:
     """Result returned on ``on``. A dossier completed while paused has its pause closed that day."""
+    _require(actor, "dossier.edit", dossier)
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _check_event_day(dossier, on)
     pause = _open_pause(dossier)

@@ -124,3 +124,20 @@ def test_compliance_rate_as_of_a_past_date(make_dossier):
     later = queries.compliance_table(queries.evaluate(Dossier.objects.all(), D(2020, 10, 31)), D(2020, 10, 31))
     stc = {a.code: (c, t) for a, c, t in later.rows}["STC"]
     assert str(stc[0][9].percent) == "0.0" and (stc[1].on_time, stc[1].completed) == (1, 3)
+
+
+def test_dossier_and_calendar_actions_ask_the_access_module(personas, make_dossier):
+    from django.core.exceptions import PermissionDenied
+
+    from dondoc.deadlines import actions as dossier_actions
+
+    dossier = make_dossier("TĐ-P1", received=D(2020, 9, 14), agency="STC")
+    with pytest.raises(PermissionDenied):  # KBNN's officer, on STC's dossier
+        dossier_actions.pause_dossier(actor=personas.other, dossier=dossier, on=D(2020, 9, 15))
+    with pytest.raises(PermissionDenied):  # the leader reads only
+        make_dossier("TĐ-P2", received=D(2020, 9, 14), agency="STC", actor=personas.leader)
+    with pytest.raises(PermissionDenied):  # overrides are the DPI's
+        dossier_actions.set_override(actor=personas.officer, date=D(2020, 12, 24), kind="override_off",
+                                     name="Nghỉ", reference="QĐ 1")
+    paused = dossier_actions.pause_dossier(actor=personas.officer, dossier=dossier, on=D(2020, 9, 15))
+    assert paused.dossier_id == dossier.pk
