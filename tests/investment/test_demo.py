@@ -9,10 +9,12 @@ from django.core.management import call_command
 from dondoc.investment import demo
 from dondoc.investment.models import Disbursement, ImportBatch, Investor, PlanLine, Project
 
+from ..layers import shared
+
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@shared
 def demo_db(reference):
     from dondoc.accounts import demo as accounts_demo
     from dondoc.programs import demo as programs_demo

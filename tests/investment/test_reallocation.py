@@ -17,6 +17,7 @@ from dondoc.domain.forecast import forecast
 from dondoc.investment import queries, reallocation
 from dondoc.investment.models import PlanLine, Project, Proposal
 
+from ..layers import shared
 from .conftest import MILLION, D, pay
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def reallocate(as_of: str, *extra: str) -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.fixture
+@shared
 def demo_db(reference):
     from dondoc.accounts import demo as accounts_demo
     from dondoc.investment import demo
