@@ -9,19 +9,7 @@ from django.core.management import call_command
 from dondoc.investment import demo
 from dondoc.investment.models import Disbursement, ImportBatch, Investor, PlanLine, Project
 
-from ..layers import shared
-
 pytestmark = pytest.mark.django_db
-
-
-@shared
-def demo_db(reference):
-    from dondoc.accounts import demo as accounts_demo
-    from dondoc.programs import demo as programs_demo
-
-    accounts_demo.load(as_of=None)
-    programs_demo.load(as_of=None)
-    demo.load(as_of=None)
 
 
 def evaluate(as_of):

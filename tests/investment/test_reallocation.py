@@ -17,7 +17,6 @@ from dondoc.domain.forecast import forecast
 from dondoc.investment import queries, reallocation
 from dondoc.investment.models import PlanLine, Project, Proposal
 
-from ..layers import shared
 from .conftest import MILLION, D, pay
 
 pytestmark = pytest.mark.django_db
@@ -27,17 +26,6 @@ def reallocate(as_of: str, *extra: str) -> dict:
     out = io.StringIO()
     call_command("investment", "reallocate", "--as-of", as_of, "--json", *extra, stdout=out)
     return json.loads(out.getvalue())
-
-
-@shared
-def demo_db(reference):
-    from dondoc.accounts import demo as accounts_demo
-    from dondoc.investment import demo
-    from dondoc.programs import demo as programs_demo
-
-    accounts_demo.load(as_of=None)
-    programs_demo.load(as_of=None)
-    demo.load(as_of=None)
 
 
 def test_demo_proposal_respects_every_constraint(demo_db, tmp_path):
