@@ -83,8 +83,8 @@ class Personas:
 
     password = "pw-test-1"
 
-    def __init__(self, user_model):
-        self._model = user_model
+    def __init__(self, django_user_model):
+        self._model = django_user_model
 
     def make(self, username, agency_code, role, **flags):
         from django.contrib.auth.hashers import make_password

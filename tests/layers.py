@@ -9,7 +9,9 @@ that state, independent of the others. The fixture returns a deep copy of the va
 test, so what the values share stays shared). Where its layer is not open — transactional tests, which
 flush the tables, and the first database test of the run — it simply runs, as a plain fixture would.
 
-Parameters of a shared fixture are other shared fixtures, or ``db``. ``conftest.py`` wires the hooks.
+Parameters of a shared fixture are other shared fixtures, or ``db``. It is built between tests, so it must not
+rely on what a test's other fixtures do (an autouse fixture's settings, say): it pins what it needs itself.
+``conftest.py`` wires the hooks and groups the tests by their shared fixtures, so each state is built about once.
 """
 
 from __future__ import annotations
