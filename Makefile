@@ -7,7 +7,7 @@ APT_PACKAGES := chromium fonts-liberation2 libreoffice-writer-nogui poppler-util
 DEMO_ENV := DONDOC_DEBUG=1 DONDOC_TODAY=2020-10-05
 DEV_ENV := DONDOC_DEBUG=1
 
-.PHONY: demo test venv system lint messages bench
+.PHONY: demo test test-parts venv system lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,18 +37,28 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 
-test: venv system
-	$(BIN)/ruff check .
-	$(BIN)/lint-imports --no-cache
-	$(DEV_ENV) $(BIN)/dondoc makemigrations --check --dry-run
+# The parts run in a sub-make so that their times (scripts/timed) and the total are printed even if one fails.
+test:
+	@times=$$(mktemp); start=$$(date +%s); status=0; \
+	TIMES_FILE=$$times $(MAKE) --no-print-directory test-parts || status=$$?; \
+	echo "=== make test: elapsed time ==="; cat $$times; rm -f $$times; \
+	printf '%-34s %5d s%s\n' "total" $$(( $$(date +%s) - start )) "$$([ $$status = 0 ] || echo '  (failed)')"; \
+	exit $$status
+
+test-parts:
+	scripts/timed "set-up (venv, system packages)" $(MAKE) --no-print-directory venv system
+	scripts/timed "ruff" $(BIN)/ruff check .
+	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
+	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
 	@echo "=== pytest: SQLite (everything but the browser) ==="
-	$(BIN)/pytest -m "not browser"
+	scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"
 	@echo "=== pytest: PostgreSQL (database tests, throwaway cluster) ==="
 	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
-	  scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser"; \
-	else echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; fi
+	  scripts/timed "pytest PostgreSQL (dbtest)" scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser"; \
+	else echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
+	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
 	@echo "=== pytest: headless Chromium ==="
-	$(BIN)/pytest -m browser
+	scripts/timed "pytest browser" $(BIN)/pytest -m browser
 
 messages: venv
 	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc makemessages -l vi --no-obsolete --ignore 'domain/*'

@@ -1,14 +1,19 @@
+import io
 import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import override_settings
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, Role
 from dondoc.core import clock
 from dondoc.programs import actions as program_actions
 from dondoc.programs.services import SEED, parse_path
+
+from .layers import LAYERS, shared
 
 CHROMIUM = os.environ.get("DONDOC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -18,22 +23,59 @@ CHROMIUM_ARGS = [
 _DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "django_user_model", "admin_user"}
 
 
+def _uses_db(item):
+    return bool(item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    """Mark every database-touching test `dbtest` so the PostgreSQL run can select exactly those."""
+    """Mark every database-touching test `dbtest` so the PostgreSQL run can select exactly those. Among the
+    rolled-back database tests (pytest-django has put them first), those with the same shared fixtures
+    (layers.py) go together, so that each shared state is built about once."""
+    runs, previous, keys = 0, None, {}
     for item in items:
-        if item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+        rolled_back = _uses_db(item) and not LAYERS.transactional(item)
+        if _uses_db(item):
             item.add_marker(pytest.mark.dbtest)
+        if rolled_back != previous:
+            runs, previous = runs + 1, rolled_back
+        keys[item] = (runs, LAYERS.sort_key(item) if rolled_back else ())
+    items.sort(key=keys.__getitem__)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Open or roll back the shared layers before the test's fixtures, and its own transaction, start."""
+    if _uses_db(item):
+        LAYERS.switch(LAYERS.wanted(item))
+    else:
+        LAYERS.copies = None
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    LAYERS.blocker = django_db_blocker
+    yield
+    LAYERS.switch([])
+    LAYERS.blocker = None
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_hashing():
+    """For the whole run, so that the shared fixtures, built between tests, hash as the tests do."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@shared
 def reference(db):
     """The reference data of a fresh installation (agency registry, groups, organisation)."""
-    call_command("load_reference", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("load_reference", verbosity=0, stdout=io.StringIO())
+
+
+@shared
+def seed_parsed(reference):
+    """The seed document parsed (once per run when shared)."""
+    return parse_path(SEED)
 
 
 class Personas:
@@ -54,9 +96,9 @@ class Personas:
         return user
 
 
-@pytest.fixture
-def personas(reference, django_user_model, django_db_blocker):
-    p = Personas(django_user_model)
+@shared
+def personas(reference):
+    p = Personas(get_user_model())
     p.admin = p.make("t_admin", "SKHDT", Role.PROVINCE_ADMIN, is_staff=True)
     p.leader = p.make("t_leader", "UBND", Role.LEADER)
     p.officer = p.make("t_stc", "STC", Role.AGENCY_OFFICER)
@@ -107,12 +149,7 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture
-def seed_parsed(reference):
-    return parse_path(SEED)
-
-
-@pytest.fixture
+@shared
 def seed(seed_parsed):
     """The seed program loaded (version 1)."""
     return program_actions.load_program(actor=None, parsed=seed_parsed, source_name=SEED.name, at=clock.now())

@@ -14,6 +14,8 @@ from openpyxl import Workbook
 from dondoc.accounts.models import Agency
 from dondoc.investment.models import Assigner, Investor, PlanLine, Project, Source
 
+from ..layers import shared
+
 D = dt.date
 MILLION = 1_000_000
 
@@ -78,6 +80,18 @@ def make_project(code: str, investor: Investor, *, plan: int = 0, extended: int 
         PlanLine.objects.create(project=project, source=Source.NSTW, year=year, origin_year=year,
                                 assigner=Assigner.TTG, amount=ttg)
     return project
+
+
+@shared
+def demo_db(reference):
+    """The demo data set: the demo accounts, the seed program and the investment demo."""
+    from dondoc.accounts import demo as accounts_demo
+    from dondoc.investment import demo
+    from dondoc.programs import demo as programs_demo
+
+    accounts_demo.load(as_of=None)
+    programs_demo.load(as_of=None)
+    demo.load(as_of=None)
 
 
 @pytest.fixture

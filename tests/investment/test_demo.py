@@ -12,16 +12,6 @@ from dondoc.investment.models import Disbursement, ImportBatch, Investor, PlanLi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_db(reference):
-    from dondoc.accounts import demo as accounts_demo
-    from dondoc.programs import demo as programs_demo
-
-    accounts_demo.load(as_of=None)
-    programs_demo.load(as_of=None)
-    demo.load(as_of=None)
-
-
 def evaluate(as_of):
     out = io.StringIO()
     call_command("investment", "evaluate", "--as-of", as_of, "--json", stdout=out)

@@ -29,17 +29,6 @@ def reallocate(as_of: str, *extra: str) -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.fixture
-def demo_db(reference):
-    from dondoc.accounts import demo as accounts_demo
-    from dondoc.investment import demo
-    from dondoc.programs import demo as programs_demo
-
-    accounts_demo.load(as_of=None)
-    programs_demo.load(as_of=None)
-    demo.load(as_of=None)
-
-
 def test_demo_proposal_respects_every_constraint(demo_db, tmp_path):
     result = reallocate("2020-09-30")
     assert set(result) == {"as_of", "transfers", "unplaced", "objective"} and result["as_of"] == "2020-09-30"

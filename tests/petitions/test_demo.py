@@ -4,6 +4,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.test import override_settings
 
 from dondoc.accounts import demo as accounts_demo
 from dondoc.core import clock as core_clock
@@ -14,15 +15,20 @@ from dondoc.petitions.models import Channel, Petition, PetitionCategory, State
 from dondoc.programs import actions as program_actions
 from dondoc.programs.services import SEED, parse_path
 
+from ..layers import shared
+
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2020, 10, 5)
 
 
-@pytest.fixture
+@shared
 def loaded(reference):
-    accounts_demo.load(as_of=AS_OF)
-    program_actions.load_program(actor=None, parsed=parse_path(SEED), source_name=SEED.name, at=core_clock.now())
-    return demo.load(as_of=AS_OF)
+    # Built once, outside the tests' fixtures: pin the date that conftest's _private_files pins for them.
+    with override_settings(DONDOC_TODAY=AS_OF.isoformat()):
+        accounts_demo.load(as_of=AS_OF)
+        program_actions.load_program(actor=None, parsed=parse_path(SEED), source_name=SEED.name,
+                                     at=core_clock.now())
+        return demo.load(as_of=AS_OF)
 
 
 def test_demo_petitions(loaded):
