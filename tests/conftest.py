@@ -1,6 +1,8 @@
 import io
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -25,6 +27,17 @@ _DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server", "dja
 
 def _uses_db(item):
     return bool(item.get_closest_marker("django_db") or _DB_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_finish(session):
+    """Browser tests run a live server in another thread. On SQLite, give the run a database file in WAL mode, as in
+    production, instead of the shared-cache in-memory database, whose table locks fail at once ("database table is
+    locked") where a file database lets readers read and writers wait."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3") and any("live_server" in getattr(i, "fixturenames", ()) for i in session.items):
+        db.setdefault("TEST", {})["NAME"] = str(Path(tempfile.mkdtemp(prefix="dondoc-test-")) / "browser.sqlite3")
 
 
 def pytest_collection_modifyitems(config, items):
