@@ -1,17 +1,12 @@
-"""Excel annexes (.xlsx) with openpyxl. Takes dataclasses, returns bytes."""
+"""Excel annexes (.xlsx) with openpyxl. Takes dataclasses, returns bytes.
+
+openpyxl (and the numpy it pulls in) is imported when a workbook is built, not when the URL map imports the views
+that offer one: every command runs Django's checks, which import every view (FINDINGS: ~0.3 s a command)."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
-THIN = Side(style="thin", color="808080")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
 @dataclass
@@ -26,6 +21,13 @@ class Sheet:
 
 def build_xlsx(sheets: list[Sheet]) -> bytes:
     """Streams rows (write-only workbook): fast and flat in memory for large annexes."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wb = Workbook(write_only=True)
     head_font = Font(name="Times New Roman", bold=True, size=11)
     body_font = Font(name="Times New Roman", size=11)
@@ -47,14 +49,14 @@ def build_xlsx(sheets: list[Sheet]) -> bytes:
         header = []
         for h in s.headers:
             cell = WriteOnlyCell(ws, value=h)
-            cell.font, cell.fill, cell.alignment, cell.border = head_font, fill, centre, BORDER
+            cell.font, cell.fill, cell.alignment, cell.border = head_font, fill, centre, border
             header.append(cell)
         ws.append(header)
         for values in s.rows:
             row = []
             for c, value in enumerate(values):
                 cell = WriteOnlyCell(ws, value=value)
-                cell.font, cell.border = body_font, BORDER
+                cell.font, cell.border = body_font, border
                 if c in s.number_formats:
                     cell.number_format = s.number_formats[c]
                 row.append(cell)
