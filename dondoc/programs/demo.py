@@ -36,9 +36,12 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
     if TaskUpdate.objects.filter(assignment__task__version=version).exists():
         return lines
     updates = 0
+    officers: dict[int, object] = {}  # one user object per agency, so its roles are read once
     leads = Assignment.objects.filter(task__version=version, role=AssignmentRole.LEAD).select_related("task", "agency")
     for a in leads.order_by("task__position", "agency__code"):
-        officer = _officer(a.agency)
+        if a.agency_id not in officers:
+            officers[a.agency_id] = _officer(a.agency)
+        officer = officers[a.agency_id]
         if officer is None:
             continue
         roll = _roll(a.agency.code, a.task.key)
