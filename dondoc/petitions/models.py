@@ -93,7 +93,8 @@ class Petition(models.Model):
     # What it concerns or blocks.
     task = models.ForeignKey("programs.Task", verbose_name=_("program task"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="petitions")
-    # TODO(investment): a nullable FK to investment.Project once that model exists; a code until then.
+    # A code, not a FK to investment.Project: petitions stay independent of investment (ADR 0009); a petition may
+    # name a project the register does not hold yet.
     project_code = models.CharField(_("investment project"), max_length=64, blank=True,
                                     help_text=_("Code or name of the investment project it concerns."))
     # Routing: who answers, by when.
