@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
 from dondoc.importers.result import MAX_ISSUES, ImportResult
-from dondoc.importers.tables import Table, TableError
+from dondoc.importers.tables import Table, TableError, cell_text
 
 from .layout import AmountColumn, Layout, find_layout
 
@@ -84,10 +84,7 @@ def cell_at(cells: list, index: int | None):
 
 
 def text_at(cells: list, index: int | None) -> str:
-    value = cell_at(cells, index)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip() if value is not None else ""
+    return cell_text(cell_at(cells, index))
 
 
 def amount_at(out: Outcome, number: int, cells: list, col: AmountColumn) -> int | None:

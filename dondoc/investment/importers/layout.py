@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from dondoc.domain import vn_dates, vn_numbers
 from dondoc.domain.text import search_key
 from dondoc.importers.tables import TableError
+from dondoc.importers.tables import cell_text as _text
 
 HEADER_SCAN = 40
 
@@ -115,14 +116,6 @@ class Layout:
 
     def columns(self, role: str) -> list[AmountColumn]:
         return [c for c in self.amounts if c.role == role]
-
-
-def _text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
 
 
 def _date_in(key: str) -> dt.date | None:
