@@ -87,3 +87,48 @@ class CalendarOverride(models.Model):
 
     def as_day(self) -> workdays.Day:
         return workdays.Day(self.date, self.name, self.kind, self.reference)
+
+
+class WorkerHeartbeat(models.Model):
+    """One background worker process (`dondoc worker`), refreshed while it runs. Real time, not business time:
+    it says whether the machine is alive. Read by /healthz and the operations page."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255, blank=True)
+    pid = models.PositiveIntegerField(_("process"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    seen_at = models.DateTimeField(_("last seen"), db_index=True)
+    current = models.CharField(_("current task"), max_length=255, blank=True)
+    stopped_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} @ {self.hostname}"
+
+
+class SweeperRun(models.Model):
+    """One run of a scheduled sweeper (`check_deadlines`, `send_reminders`, `send_outbox`, `check_petitions`,
+    `backup`, …): when it started and ended (real time), how it ended and what it said."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("running")
+        OK = "ok", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    name = models.CharField(_("sweeper"), max_length=64)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RUNNING)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("sweeper run")
+        verbose_name_plural = _("sweeper runs")
+        indexes = [models.Index(fields=["name", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
