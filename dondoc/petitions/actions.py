@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import secrets
-import zipfile
 from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +17,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
+from dondoc.core.uploads import check_upload
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import CalendarRangeError
@@ -43,15 +42,7 @@ PERSONAL_FIELDS = ["tax_code", "contact_name", "contact_phone", "contact_email",
 CATEGORY_FIELDS = ["code", "name", "answer_days", "due_soon_days", "basis", "position"]
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
-# suffix -> (content type, check of the first bytes / the content)
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
+ATTACHMENT_TYPES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"}  # checked by content: core.uploads
 
 
 def _require(ok: bool) -> None:
@@ -434,31 +425,7 @@ def merge(*, actor, duplicate: Petition, into: Petition, at: dt.datetime, reason
 
 def check_file(name: str, data: bytes) -> str:
     """The content type of an acceptable attachment; ValidationError for a wrong size, type or content."""
-    if len(data) > MAX_ATTACHMENT:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    suffix = PurePosixPath(name.lower()).suffix
-    content_type = ATTACHMENT_TYPES.get(suffix)
-    bad = ValidationError(_("Only PDF, Word (.docx), Excel (.xlsx), JPEG and PNG files are accepted."))
-    if content_type is None:
-        raise bad
-    if suffix == ".pdf" and not data.startswith(b"%PDF-"):
-        raise bad
-    if suffix == ".png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise bad
-    if suffix in (".jpg", ".jpeg") and not data.startswith(b"\xff\xd8\xff"):
-        raise bad
-    if suffix in (".docx", ".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = z.namelist()
-        except zipfile.BadZipFile:
-            raise bad from None
-        if "[Content_Types].xml" not in names or not any(
-                n.startswith("word/" if suffix == ".docx" else "xl/") for n in names):
-            raise bad
-    return content_type
+    return check_upload(name, data, accept=ATTACHMENT_TYPES, max_size=MAX_ATTACHMENT)
 
 
 @transaction.atomic

@@ -170,6 +170,7 @@ def petition_contact(request, pk):
     template = "petitions/_contact.html" if request.htmx else "petitions/contact.html"
     response = render(request, template, {"petition": petition})
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
