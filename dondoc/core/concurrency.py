@@ -48,10 +48,12 @@ def last_change(obj: models.Model, kinds: tuple[str, ...] = ()) -> tuple[str, dt
     return name, event.at
 
 
-def check_version(obj: models.Model, opened: int | None, *, unchanged: bool = False, kinds: tuple[str, ...] = ()) -> None:
+def check_version(obj: models.Model, opened: int | None, *, unchanged: bool = False, kinds: tuple[str, ...] = (),
+                  field: str = "version") -> None:
     """Inside the action's transaction, on the locked row: refuse a save opened at an older version.
-    ``unchanged``: the submitted values equal what is stored, so nothing would be lost (no conflict)."""
-    current = obj.version
+    ``unchanged``: the submitted values equal what is stored, so nothing would be lost (no conflict).
+    ``field``: the model's version field, when ``version`` already means something else."""
+    current = getattr(obj, field)
     if opened is None or opened == current or unchanged:
         return
     by, at = last_change(obj, kinds)
