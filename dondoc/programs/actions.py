@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup
 from dondoc.core import audit
-from dondoc.core.concurrency import check_version
 from dondoc.core.calendar import get_calendar
+from dondoc.core.concurrency import check_version
 from dondoc.domain.task_deadlines import task_deadline
 
 from .models import (
