@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
+from dondoc.core.concurrency import check_version
 from dondoc.core.uploads import check_upload
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
@@ -95,11 +97,17 @@ def create_category(*, actor, code: str, name: str, answer_days: int, **fields) 
 
 
 @transaction.atomic
-def update_category(*, actor, category: PetitionCategory, **changes) -> PetitionCategory:
-    """Change a category's default time limit. Petitions already routed keep the deadline they were given."""
+def update_category(*, actor, category: PetitionCategory, version: int | None = None, **changes) -> PetitionCategory:
+    """Change a category's default time limit. Petitions already routed keep the deadline they were given.
+    ``version``: the one the form was opened with (stale: ``StaleEdit``, nothing saved)."""
     _require(actor is None or access.can(actor, "petition.manage_categories"))
-    audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
-                        kind="petition_category.update")
+    category = PetitionCategory.objects.select_for_update().get(pk=category.pk)
+    check_version(category, version, unchanged=all(getattr(category, k) == v for k, v in changes.items()),
+                  kinds=("petition_category.update",))
+    if audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
+                           kind="petition_category.update"):
+        PetitionCategory.objects.filter(pk=category.pk).update(version=F("version") + 1)
+        category.version += 1
     return category
 
 
