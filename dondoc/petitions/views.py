@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dondoc import access
-from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.accounts.models import Agency
 from dondoc.core import clock as core_clock
+from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.core.models import AuditEvent
 from dondoc.domain import petition_clock
 
