@@ -93,11 +93,13 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGHUP, on_signal)
 
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # the children's lines reach the log as they are written
         processes: dict[str, subprocess.Popen] = {}
         failed = None
         try:
             for name, argv in self.children(options).items():
-                processes[name] = subprocess.Popen(argv, start_new_session=True, preexec_fn=_die_with_parent)
+                processes[name] = subprocess.Popen(argv, env=env, start_new_session=True,
+                                                   preexec_fn=_die_with_parent)
                 self.say(f"{name} started (pid {processes[name].pid})")
             bind = options["bind"] or settings_bind()
             self.say(f"dondoc at http://{bind}/ — database {describe_database()}; Ctrl-C or SIGTERM stops it")
