@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 APT_PACKAGES := chromium fonts-liberation2 libreoffice-writer-nogui poppler-utils postgresql gettext
 DEMO_ENV := DONDOC_DEBUG=1 DONDOC_TODAY=2020-10-05
 DEV_ENV := DONDOC_DEBUG=1
-# `make serve`: the production runtime (DEBUG off) on the demo data, plain HTTP on loopback, a secret kept in var/.
-SERVE_ENV = DONDOC_TODAY=2020-10-05 DONDOC_INSECURE_HTTP=1 DONDOC_SECRET_KEY="$$(cat var/secret_key)"
+# `make serve`: the production runtime (DEBUG off) on the demo data, plain HTTP on loopback, a secret kept in var/,
+# e-mails printed (into each send_outbox run's output on /ops/) instead of sent.
+SERVE_ENV = DONDOC_TODAY=2020-10-05 DONDOC_INSECURE_HTTP=1 DONDOC_SECRET_KEY="$$(cat var/secret_key)" \
+	DONDOC_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
 .PHONY: demo serve test test-parts venv system lint messages bench
 

@@ -21,8 +21,12 @@ class Daily:
         if not (0 <= self.hour < 24 and 0 <= self.minute < 60):
             raise ValueError(f"not a time of day: {self.hour:02d}:{self.minute:02d}")
 
+    @property
+    def time_of_day(self) -> str:
+        return f"{self.hour:02d}:{self.minute:02d}"
+
     def __str__(self) -> str:
-        return f"daily {self.hour:02d}:{self.minute:02d}"
+        return f"daily {self.time_of_day}"
 
 
 @dataclass(frozen=True)

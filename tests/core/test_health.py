@@ -120,5 +120,7 @@ def test_the_operations_page_shows_failures_workers_and_the_outbox(client_for):
     assert 'class="problem" data-sweeper="send_outbox"' not in html
     assert "w-alive" in html and "w-dead" in html and "không phản hồi" in html
     assert 'href="/healthz"' in html
+    assert "hằng ngày lúc 06:00" in html  # check_deadlines' schedule, in words
+    assert "1 phút một lần" in html  # send_outbox
     assert 'href="/ops/"' in html  # in the admin's navigation
     assert 'href="/ops/"' not in client_for("officer").get("/").text
