@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 import dondoc
 
@@ -26,11 +27,13 @@ def test_serve_refuses_unapplied_migrations_and_says_what_to_run(tmp_path):
     result = run(["serve", "--bind", "127.0.0.1:1"], tmp_path, DONDOC_SECRET_KEY="k" * 60, DONDOC_INSECURE_HTTP="1")
     assert result.returncode == 1
     assert "not applied" in result.stderr and "dondoc migrate" in result.stderr
+    assert not (tmp_path / "var" / "static").exists()  # refused before doing anything
 
 
-def test_serve_refuses_to_start_without_a_secret_key(tmp_path):
-    result = run(["serve"], tmp_path)
-    assert result.returncode == 1 and "DONDOC_SECRET_KEY is not set" in result.stderr
+def test_serve_refuses_to_start_without_a_secret_key(settings):
+    settings.SECRET_KEY_EPHEMERAL = True  # what settings.py sets when DONDOC_SECRET_KEY is missing outside DEBUG
+    with pytest.raises(CommandError, match="DONDOC_SECRET_KEY is not set"):
+        call_command("serve")
 
 
 def example_settings() -> dict[str, str]:
