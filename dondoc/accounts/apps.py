@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Agencies and accounts")
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the registry check
+        from . import checks, security  # noqa: F401 - registers the registry check and the sign-in audit
