@@ -36,6 +36,7 @@ class NoStoreForUsersMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         match = getattr(request, "resolver_match", None)
-        if user is not None and user.is_authenticated and not (match and match.url_name == "healthz"):
+        if (user is not None and user.is_authenticated and not (match and match.url_name == "healthz")
+                and "no-store" not in response.get("Cache-Control", "")):  # a view's own no-store is kept as is
             patch_cache_control(response, no_store=True, private=True, no_cache=True, max_age=0)
         return response
