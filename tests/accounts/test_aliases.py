@@ -108,6 +108,9 @@ def test_old_clashing_data_does_not_break_the_readers(personas):
     assert registry.resolve("Sở Y tế") == "SYT"  # the agency's own name wins: no capture
     assert registry.resolve("Sở Tài chính") == "STC"
     assert registry.conflicts
+    from dondoc.programs.services import registry as program_registry  # `program parse/load`
+
+    assert program_registry().resolve("Sở Y tế") == "SYT"
 
 
 def test_old_clashing_data_does_not_capture_an_investor(personas):
