@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dondoc.core.middleware.BusyMiddleware",  # "database is locked" after the busy timeout: 503, not 500
 ]
 
 ROOT_URLCONF = "dondoc.urls"
