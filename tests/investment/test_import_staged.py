@@ -125,6 +125,6 @@ def test_a_second_file_while_one_is_being_imported_is_refused(register, tmp_path
     live = _staging_batch(f"{socket.gethostname()}:{os.getpid()}")
     out = import_disbursements(path=payments(tmp_path, 3))
     assert not out.ok and out.created == 0
-    assert "đang được nhập" in out.errors[0].message or "being imported" in out.errors[0].message
+    assert "Một tệp cùng loại đang được nhập" in out.errors[0].message
     assert list(ImportBatch.objects.values_list("pk", flat=True)) == [live.pk]
     assert Disbursement.all_objects.count() == 1  # the live import's row, untouched
