@@ -346,10 +346,8 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _abandoned(batch: ImportBatch, now: dt.datetime) -> bool:
-    """Its process is gone (same host, no such pid) or it has not written for STALE_AFTER."""
-    if batch.updated_at < now - STALE_AFTER:
-        return True
+def _process_gone(batch: ImportBatch) -> bool:
+    """The process that writes it is known to be gone: same host, no such pid."""
     host, _sep, pid = batch.owner.rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
@@ -380,10 +378,13 @@ def discard_batch(*, batch: ImportBatch) -> int:
     return deleted
 
 
-def discard_abandoned_batches(*, now: dt.datetime) -> int:
-    """Discard the staging batches of imports that were killed (run before each staged import; a sweeper may call
-    it too). ``now`` is the real time. Returns the batches discarded."""
-    stale = [b for b in ImportBatch.objects.filter(state=ImportBatch.State.STAGING) if _abandoned(b, now)]
+def discard_abandoned_batches() -> int:
+    """Discard the staging batches of imports that were killed: their process is gone, or they have not written
+    for STALE_AFTER by the database's clock (a heartbeat, not business time). Run before each staged import; a
+    sweeper may call it too. Returns the batches discarded."""
+    staging = ImportBatch.objects.filter(state=ImportBatch.State.STAGING)
+    silent = set(staging.filter(updated_at__lt=Now() - STALE_AFTER).values_list("pk", flat=True))
+    stale = [b for b in staging if b.pk in silent or _process_gone(b)]
     for batch in stale:
         discard_batch(batch=batch)
     return len(stale)
@@ -404,7 +405,7 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
     when nothing was new, on a dry run and when ``apply`` raises (then re-raised), the staging batch and its rows are
     discarded instead: readers never saw them. Raises ValidationError (code "import_busy") while another file of the
     same kind is being imported."""
-    discard_abandoned_batches(now=timezone.now())  # the importer's real time, like a job's heartbeat
+    discard_abandoned_batches()
     try:
         with transaction.atomic():
             batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash,
