@@ -6,6 +6,7 @@ reallocation review (propose, adjust, approve, reject, reverse) and the imports'
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 from collections.abc import Callable
@@ -423,7 +424,10 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
     try:
         out = apply(batch, write)
     except BaseException:
-        discard_batch(batch=batch)
+        try:
+            discard_batch(batch=batch)
+        except Exception:  # the database is gone too: the next import discards it (abandoned)
+            logging.getLogger(__name__).exception("staging batch %s left to discard", batch.pk)
         raise
     if not out.ok or out.created == 0 or dry_run:
         discard_batch(batch=batch)
