@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dondoc.core.middleware.BusyMiddleware",  # "database is locked" after the busy timeout: 503, not 500
     "axes.middleware.AxesMiddleware",  # last: it answers the lockout page
 ]
 

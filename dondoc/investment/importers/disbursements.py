@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
@@ -105,8 +106,8 @@ def _import_disbursements(out: Outcome, table: Table, layout: Layout, pending: l
         return out
     out.file_hash = file_digest(table.path)
 
-    def apply(batch) -> Outcome:
-        writer = BulkWriter(batch.pk)
+    def apply(batch, write) -> Outcome:
+        writer = BulkWriter(batch.pk, write)
         try:
             if payments:
                 _payments(out, table, layout, pending, rows, cols, batch.pk, year, writer, progress)
@@ -125,12 +126,15 @@ def _import_disbursements(out: Outcome, table: Table, layout: Layout, pending: l
         return out
 
     try:
-        batch = actions.import_batch(
+        batch = actions.import_staged(
             actor=actor, kind=ImportBatch.Kind.DISBURSEMENTS, file_name=table.name, file_hash=out.file_hash,
             as_of=cum_date or as_of, options={"unit": unit, "year": year,
                                               "as_of": (as_of or cum_date or "") and str(as_of or cum_date)},
             dry_run=dry_run, apply=apply)
         out.batch_id = batch.pk if batch else None
+    except ValidationError as exc:  # another disbursement file is being imported
+        out.error(None, "", " ".join(exc.messages))
+        out.batch_id = None
     except (TableError, UnicodeDecodeError, csv.Error) as exc:  # the last two: the csv reader read directly
         reason = "the CSV file is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc
         out.error(None, "", _("The file cannot be read: %(reason)s.") % {"reason": reason})
@@ -161,14 +165,14 @@ def _find_project(out: Outcome, projects: dict[str, int], number: int, cells: li
 
 def _payments(out: Outcome, table: Table, layout: Layout, pending: list, rows: Iterator, cols: list[AmountColumn],
               batch_id: int, year: int | None, writer: BulkWriter, progress: Progress | None) -> None:
-    """One row per payment. The common shape (one amount column) is streamed straight into one executemany
-    (COPY on PostgreSQL): parse, check and insert in one pass, no intermediate lists; 1M rows in seconds."""
+    """One row per payment. The common shape (one amount column) is streamed into executemany (COPY on
+    PostgreSQL) ``FLUSH_ROWS`` at a time, each its own short transaction: parse, check and insert in one pass."""
     simple = len(cols) == 1 and cols[0].part == "total" and not {"capital", "source"} & set(layout.fields)
     projects = _project_index()  # read before the stream starts: nothing may query while a COPY runs
     produced = _payment_rows(out, projects, table, layout, pending, rows, cols, batch_id, year, writer, progress,
                              simple)
     if simple:
-        writer.put(produced, short=True)
+        writer.stream(produced, short=True)
     else:
         for _row in produced:  # the general shape writes through writer.add
             pass
@@ -179,7 +183,7 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                   progress: Progress | None, simple: bool) -> Iterator[tuple]:
     """The rows to insert (short tuples) for the simple shape; the general shape goes through ``writer.add``.
     Once an error is found nothing more is yielded (the transaction is rolled back), but checking goes on.
-    It must not touch the database: it runs inside the executemany / COPY it feeds."""
+    It does not touch the database (it once ran inside the executemany it feeds)."""
     tick = Ticker(table, progress)
     code_i, date_i = layout.fields["code"], layout.fields["date"]
     doc_i = layout.fields.get("docno")
