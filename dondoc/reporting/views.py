@@ -148,7 +148,7 @@ def report_detail(request, pk):
                 messages.success(request, _("The report was accepted."))
             elif action == "petition" and access.can(user, "report.review", report):
                 petition = actions.recommendation_to_petition(actor=user, report=report,
-                                                              index=int(request.POST.get("index", "-1")), at=at)
+                                                              index=params.integer(request.POST, "index", default=-1, low=-1, high=10_000), at=at)
                 messages.success(request, _("Petition %(id)s created from the recommendation.") % {"id": petition.pk})
             else:
                 raise PermissionDenied
