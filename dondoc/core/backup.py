@@ -37,6 +37,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 MEDIA = "media"
 DB_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 SET_NAME = re.compile(r"^dondoc-backup-\d{8}T\d{6}Z(-\d+)?$")
 _CHUNK = 1 << 20
 
@@ -244,9 +245,9 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
         if engine == "sqlite":
             applied = _backup_sqlite(Path(db["NAME"]), db_file)
         else:
-            applied = _connection_applied(alias)
             _run([pg_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_file)],
                  env=pg_env(db), what="pg_dump")
+            applied = _connection_applied(alias)
         _copy_tree(media_root(), tmp / MEDIA)
         manifest = {
             "format": FORMAT,
@@ -263,7 +264,7 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.rename(tmp, final)
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # nothing half-written stays behind
         if isinstance(exc, OSError):
             raise BackupError(f"backup failed, nothing kept: {exc}") from exc
         raise
@@ -364,10 +365,12 @@ def check_restorable(backup_set: BackupSet, *, alias: str = DEFAULT_DB_ALIAS) ->
     db = connections[alias].settings_dict
     engine, theirs = engine_of(db), backup_set.engine
     if theirs != engine:
+        theirs, engine = ENGINE_NAMES[theirs], ENGINE_NAMES[engine]
         raise BackupError(
-            f"this backup set is of a {theirs} database but the configured database is {engine}: a set restores "
-            f"only into the engine it came from. Restore it into a {theirs} database (set DATABASE_URL to it), "
-            "then move the data with `dondoc copydb --to DATABASE_URL`.")
+            f"this backup set holds a {theirs} database but the configured database is {engine}: a set restores "
+            f"only into the engine it came from. Restore it into a {theirs} database (DATABASE_URL pointing at "
+            f"one), then move the data with `dondoc copydb --to DATABASE_URL` where DATABASE_URL is the {engine} "
+            "database.")
     unknown = unknown_migrations(backup_set.manifest.get("migrations", {}))
     if unknown:
         raise BackupError(
@@ -378,7 +381,7 @@ def check_restorable(backup_set: BackupSet, *, alias: str = DEFAULT_DB_ALIAS) ->
 
 def describe_target(backup_set: BackupSet, *, alias: str = DEFAULT_DB_ALIAS) -> str:
     db = connections[alias].settings_dict
-    return (f"the {engine_of(db)} database {database_label(db)} and the uploaded files in {media_root()} "
+    return (f"the {ENGINE_NAMES[engine_of(db)]} database {database_label(db)} and the uploaded files in {media_root()} "
             f"with the backup set of {backup_set.created_at} (dondoc {backup_set.manifest.get('version')})")
 
 

@@ -7,7 +7,7 @@ looks like a set is left behind), 2 wrong usage.
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from dondoc.core import backup
@@ -31,12 +31,12 @@ class Command(BaseCommand):
             removed = backup.prune(out, keep) if keep else []
         except backup.BackupError as exc:
             raise CommandError(f"backup: {exc}", returncode=1) from exc
-        except OSError as exc:
+        except (OSError, DatabaseError) as exc:
             raise CommandError(f"backup: {exc}", returncode=1) from exc
         files = made.manifest["files"]
         media = [f for f in files if f["path"].startswith(backup.MEDIA + "/")]
         self.stdout.write(
-            f"Backed up the {made.engine} database {backup.database_label(connection.settings_dict)} "
+            f"Backed up the {backup.ENGINE_NAMES[made.engine]} database {backup.database_label(connection.settings_dict)} "
             f"({sum(f['size'] for f in files) - sum(f['size'] for f in media):,} bytes) and {len(media)} uploaded "
             f"file(s) ({sum(f['size'] for f in media):,} bytes).")
         for path in removed:
