@@ -229,7 +229,12 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
     """Write a backup set of the configured database and the uploaded files into ``out_dir``; return it."""
     db = connections[alias].settings_dict
     engine = engine_of(db)
+    out_dir = out_dir.absolute()
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    media = media_root().absolute()
+    if out_dir == media or media in out_dir.parents:
+        raise BackupError(f"{out_dir} is inside the uploaded files ({media}): each backup would contain the ones "
+                          "before it. Choose a directory outside, e.g. var/backups")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         final = out_dir / f"dondoc-backup-{stamp}"
@@ -237,7 +242,7 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
         while final.exists():
             final, n = out_dir / f"dondoc-backup-{stamp}-{n}", n + 1
         tmp = out_dir / f".{final.name}.partial-{os.getpid()}"
-        tmp.mkdir()
+        tmp.mkdir(mode=0o700)  # a set holds personal data (petitioners): readable by the service account only
     except OSError as exc:
         raise BackupError(f"cannot write a backup set into {out_dir}: {exc.strerror or exc}") from exc
     try:
@@ -248,7 +253,7 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
             _run([pg_program("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", "--file", str(db_file)],
                  env=pg_env(db), what="pg_dump")
             applied = _connection_applied(alias)
-        _copy_tree(media_root(), tmp / MEDIA)
+        _copy_tree(media, tmp / MEDIA)
         manifest = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
@@ -256,7 +261,7 @@ def create(out_dir: Path, *, now: dt.datetime, alias: str = DEFAULT_DB_ALIAS) ->
             "version": product_version(),
             "engine": engine,
             "database": {"name": str(db["NAME"]), "host": db.get("HOST") or "", "port": str(db.get("PORT") or "")},
-            "media_root": str(media_root()),
+            "media_root": str(media),
             "created_at": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
             "migrations": latest_per_app(applied, _code_graph()),
             "files": [_entry(tmp, p) for p in _files_under(tmp)],
