@@ -135,8 +135,12 @@ def unknown_migrations(state: dict[str, str]) -> list[str]:
     return [f"{app}.{name}" for app, name in sorted(state.items()) if (app, name) not in graph.nodes]
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+
+
 def _sqlite_applied(path: Path) -> set[tuple[str, str]]:
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    con = _read_only(path)
     try:
         return set(con.execute("SELECT app, name FROM django_migrations"))
     except sqlite3.OperationalError:  # never migrated
@@ -421,7 +425,7 @@ def _restore_sqlite(source: Path, target: Path) -> None:
     database, never a mix; a WAL file stays consistent), and it works whether the file exists or not."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = _read_only(source)
         try:
             problem = src.execute("PRAGMA quick_check").fetchone()[0]
             if problem != "ok":

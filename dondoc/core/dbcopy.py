@@ -189,7 +189,7 @@ def _same(a, b, f: models.Field) -> bool:
         # SQLite keeps decimals as floating point: compare to the field's precision.
         places = getattr(f, "decimal_places", None)
         if places is not None:
-            return round(Decimal(str(a)), places) == round(Decimal(str(b)), places)
+            return abs(Decimal(str(a)) - Decimal(str(b))) < Decimal(10) ** -places
         return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
     return Decimal(str(a)) == Decimal(str(b))
 
