@@ -24,6 +24,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -202,9 +203,9 @@ def pg_env(db: dict) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], *, env: dict, what: str, stdin=None) -> None:
+def _run(args: list[str], *, env: dict, what: str) -> None:
     try:
-        done = subprocess.run(args, env=env, stdin=stdin, capture_output=True, text=True, check=False)
+        done = subprocess.run(args, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
     except OSError as exc:
         raise BackupError(f"{what}: cannot run {args[0]}: {exc}") from exc
     if done.returncode != 0:
@@ -444,23 +445,18 @@ def _restore_sqlite(source: Path, target: Path) -> None:
 
 
 def _restore_postgresql(dump: Path, db: dict) -> None:
-    """Drop the schema's objects and load the dump in a single transaction (psql --single-transaction over the
-    script pg_restore writes), so a failure leaves the database as it was. Tables that newer migrations created
-    and the set lacks go too: the whole ``public`` schema is recreated."""
+    """Recreate the ``public`` schema and load the dump in a single transaction (psql --single-transaction over the
+    script pg_restore writes, written whole first), so that a failure leaves the database as it was, and tables that
+    newer migrations created and the set lacks go too."""
     env = pg_env(db)
     pg_restore, psql = pg_program("pg_restore"), pg_program("psql")
-    script = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--file=-", str(dump)],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        prologue = "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;"
+    with tempfile.TemporaryDirectory(prefix="dondoc-restore-") as scratch:
+        script = Path(scratch) / "restore.sql"
+        _run([pg_restore, "--no-owner", "--no-privileges", f"--file={script}", str(dump)], env=env,
+             what=f"pg_restore (reading {dump.name})")
         _run([psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--single-transaction",
-              "--command", prologue, "--file=-"], env=env, what="restore (psql)", stdin=script.stdout)
-    finally:
-        script.stdout.close()
-        err = script.stderr.read().decode(errors="replace").strip()
-        script.stderr.close()
-        if script.wait() != 0:
-            raise BackupError(f"pg_restore could not read {dump}: {err}")
+              "--command=DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;", f"--file={script}"],
+             env=env, what="restore (psql)")
 
 
 def _swap_in(incoming: Path, media: Path) -> None:

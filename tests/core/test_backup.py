@@ -365,6 +365,20 @@ def test_postgresql_backup_change_restore_gives_back_every_row_and_file(pg_datab
     assert pg_content(name) == before
     assert read_media(home) == MEDIA_FILES
 
+    # A dump pg_restore cannot read (its manifest made to match): refused, the database left as it was.
+    broken = shutil.copytree(made, tmp_path / "broken")
+    dump = broken / "database.pgdump"
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+    manifest["files"] = [dict(f, size=dump.stat().st_size, sha256=backup.sha256_of(dump))
+                         if f["path"] == "database.pgdump" else f for f in manifest["files"]]
+    (broken / "manifest.json").write_text(json.dumps(manifest))
+    with psycopg.connect(pg_url(name)) as con:
+        con.execute("DELETE FROM accounts_membership")
+    changed = pg_content(name)
+    failed = dondoc("restore", str(broken), "--yes", db_url=pg_url(name), home=home)
+    assert failed.returncode == 1 and "pg_restore" in failed.stderr
+    assert pg_content(name) == changed
+
     failed = dondoc("backup", "--out", str(out), db_url=pg_url("no_such_database"), home=home)
     assert failed.returncode == 1 and "pg_dump failed" in failed.stderr and "no_such_database" in failed.stderr
     assert sorted(p.name for p in out.iterdir()) == [made.name]
