@@ -183,7 +183,7 @@ def test_the_schedule_names_real_commands_and_the_backup_goes_to_var(settings):
     argv = {s.name: s.argv() for s in scheduler.SCHEDULE}
     assert argv["backup"][3:] == ["backup", "--out", f"{settings.VAR_DIR}/backups", "--keep", "14"]
     installed = {s.name for s in scheduler.installed_schedule()}
-    assert {"check_deadlines", "check_petitions", "send_reminders", "send_outbox"} <= installed
+    assert {"check_deadlines", "check_petitions", "send_reminders", "send_outbox", "backup"} <= installed
 
 
 def test_scheduler_list_prints_each_sweeper_and_its_last_run():
