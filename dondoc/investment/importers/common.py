@@ -11,8 +11,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
+from dondoc.domain.bounds import Budget, LimitExceeded
+from dondoc.importers.limits import limits_for
 from dondoc.importers.result import MAX_ISSUES, ImportResult
-from dondoc.importers.tables import Table, TableError, cell_text
+from dondoc.importers.tables import LimitError, Table, TableError, cell_text
 
 from .layout import AmountColumn, Layout, find_layout
 
@@ -107,7 +109,7 @@ def open_layout(out: Outcome, path: Path, name: str | None, required: set[str], 
           ) -> tuple[Table, Layout, list, Iterator] | None:
     """The table, its layout, the rows read past the header and the iterator of the rest (close it after)."""
     try:
-        table = Table(path, name)
+        table = Table(path, name, limits=limits_for(out.kind))
         rows = iter(table)
         layout, pending = find_layout(rows, required, unit)
     except TableError as exc:
@@ -120,11 +122,18 @@ def open_layout(out: Outcome, path: Path, name: str | None, required: set[str], 
 
 
 class Ticker:
+    """Progress every PROGRESS_EVERY rows, and the parse's time budget (rows read past ``Table.__iter__``)."""
+
     def __init__(self, table: Table, progress: Progress | None):
         self.table, self.progress, self.next = table, progress, PROGRESS_EVERY
+        self.budget = Budget(table.limits.seconds)
 
     def __call__(self, rows: int) -> None:
         if rows >= self.next:
+            try:
+                self.budget.check()
+            except LimitExceeded as exc:
+                raise LimitError(exc) from None
             self.next = rows + PROGRESS_EVERY
             if self.progress:
                 self.progress(rows, self.table.fraction())

@@ -197,6 +197,7 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
     cells_iter, numbers, reader, number = bare_cells(table, pending, rows)
     first = len(numbers)
     index = 0
+    row_cap = table.limits.rows
     for cells in cells_iter:
         if index < first:
             number = numbers[index]
@@ -205,6 +206,8 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             number = reader.line_num
         else:
             number += 1
+        if number > row_cap:  # a CSV read past Table.__iter__
+            table.check_row(number)
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
         code = cells[code_i]
