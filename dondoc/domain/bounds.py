@@ -120,8 +120,9 @@ def _column_number(letters: bytes) -> int:
 
 
 def xlsx_extent(book: zipfile.ZipFile, limits: Limits) -> tuple[int, int]:
-    """(rows, columns) of the largest worksheet's used range, from the cell references of its XML, streamed;
-    a reader materialises rows × columns cells. Raises LimitExceeded("rows"|"cells") as soon as it is clear."""
+    """(rows, columns) of the largest worksheet's used range, from the cell references of its XML, streamed
+    to the end (so that the refusal gives the file's real figure); a reader materialises rows × columns cells.
+    Raises LimitExceeded("rows"|"cells")."""
     extent = (0, 0)
     for name in book.namelist():
         if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
@@ -135,12 +136,12 @@ def xlsx_extent(book: zipfile.ZipFile, limits: Limits) -> tuple[int, int]:
                 max_row = max(max_row, int(found[-1]))  # rows come in order; the last says most
             for letters in set(_CELL_COLUMN.findall(both)):
                 max_col = max(max_col, _column_number(letters))
-            height = max(max_row, rows)
-            if height > limits.rows:
-                raise LimitExceeded("rows", limits.rows, height)
-            if height * max(max_col, 1) > limits.cells:
-                raise LimitExceeded("cells", limits.cells, height * max(max_col, 1))
-        extent = max(extent, (max(max_row, rows), max_col))
+        height = max(max_row, rows)
+        if height > limits.rows:
+            raise LimitExceeded("rows", limits.rows, height)
+        if height * max(max_col, 1) > limits.cells:
+            raise LimitExceeded("cells", limits.cells, height * max(max_col, 1))
+        extent = max(extent, (height, max_col))
     return extent
 
 
