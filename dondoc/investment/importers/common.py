@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
 from dondoc.domain.bounds import Budget, LimitExceeded
+from dondoc.domain.formats import format_number
 from dondoc.importers.limits import limits_for
 from dondoc.importers.result import MAX_ISSUES, ImportResult
 from dondoc.importers.tables import LimitError, Table, TableError, cell_text
@@ -38,6 +39,7 @@ class Outcome(ImportResult):
     file_hash: str = ""
     rejected_rows: set = field(default_factory=set)  # data rows with an error
     counted_rows: set = field(default_factory=set)  # rows counted in ``rows`` whose checks go on afterwards
+    styles: vn_numbers.SeparatorStyles = field(default_factory=vn_numbers.SeparatorStyles)  # the file's numbers
 
     def error(self, row: int | None, column: str, message: str, code: str = "") -> None:
         if row is not None:
@@ -89,8 +91,51 @@ def text_at(cells: list, index: int | None) -> str:
     return cell_text(cell_at(cells, index))
 
 
+def _style_name(style: str) -> str:
+    return _("dots between thousands and a decimal comma") if style == "vi" else _(
+        "commas between thousands and a decimal dot")
+
+
+def amount_clear(out: Outcome, number: int, label: str, raw, unit: int | None) -> bool:
+    """False (an error recorded, naming row and column) when a text amount is ambiguous for the file's unit,
+    comes to a fraction of a đồng, or follows another separator convention than the file's first amounts."""
+    doubt = vn_numbers.amount_doubt(raw, unit, out.styles.style)
+    if doubt is not None:
+        unit_name = vn_numbers.UNIT_NAMES.get(doubt.unit, "")
+        if doubt.code == "fraction":
+            out.error(number, label, _("\"%(value)s\" comes to a fraction of a đồng: amounts in %(unit)s have at "
+                                       "most %(decimals)s decimals.")
+                      % {"value": raw, "unit": unit_name, "decimals": vn_numbers.DECIMALS.get(doubt.unit, 0)},
+                      "fraction_of_dong")
+        elif doubt.unit == vn_numbers.DONG:
+            out.error(number, label, _("\"%(value)s\" could be %(thousands)s đồng or %(decimal)s đồng, and amounts "
+                                       "in đồng are whole: write \"%(thousands)s\" (dots between thousands) or "
+                                       "enter it as a number cell.")
+                      % {"value": raw, "thousands": format_number(doubt.readings[0]),
+                         "decimal": format_number(doubt.readings[1], 3)}, "ambiguous_amount")
+        else:
+            thousands, decimal = format_number(doubt.readings[0]), format_number(doubt.readings[1], 3)
+            out.error(number, label, _("\"%(value)s\" could be %(thousands)s or %(decimal)s %(unit)s: write "
+                                       "\"%(thousands)s,0\" or \"%(decimal)s0\" to say which, or enter it as a "
+                                       "number cell.")
+                      % {"value": raw, "thousands": thousands, "decimal": decimal, "unit": unit_name},
+                      "ambiguous_amount")
+        return False
+    other = out.styles.see(number, raw)
+    if other is not None:
+        first = out.styles.first[0]
+        out.error(number, label, _("\"%(value)s\" is written with %(this)s, but row %(row)s (\"%(first)s\") with "
+                                   "%(other)s: write every amount of the file the same way.")
+                  % {"value": raw, "this": _style_name("en" if first == "vi" else "vi"), "row": other[0],
+                     "first": other[1], "other": _style_name(first)}, "mixed_separators")
+        return False
+    return True
+
+
 def amount_at(out: Outcome, number: int, cells: list, col: AmountColumn) -> int | None:
     raw = cell_at(cells, col.index)
+    if type(raw) is str and not raw.isdigit() and not amount_clear(out, number, col.label, raw, col.unit):
+        return None
     try:
         return vn_numbers.parse_amount(raw, col.unit)
     except ValueError:
