@@ -8,6 +8,7 @@ Environment (see README "Configuration"):
   DONDOC_HOME                 where var/ lives (default: the source checkout, else the current directory)
   DONDOC_TODAY=YYYY-MM-DD     pins "today" for the whole product (demo, tests)
   DONDOC_INSECURE_HTTP=1      serve over plain HTTP on an intranet (turns off HTTPS redirect/secure cookies)
+  DONDOC_IMPORT_LIMITS=JSON   bounds of file parses per kind, e.g. '{"disbursements": {"rows": 3000000}}'
   DONDOC_EMAIL_URL-like vars  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                               DONDOC_EMAIL_BACKEND, DEFAULT_FROM_EMAIL
 """
