@@ -106,10 +106,11 @@ def _chunks(book: zipfile.ZipFile, name: str, cap: int):
             tail = chunk[-64:]
 
 
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
-_CELL_COLUMN = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})\d")
+_LAST_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d+)\"")
+# Cell references by the length of their column letters (a row's r= starts with a digit).
+_WIDE_COLUMN = re.compile(rb" r=\"([A-Z]{2,3})[0-9]")
+_BEYOND = [re.compile(rb" r=\"([%c-Z])[0-9]" % (65 + known)) for known in range(26)]  # one letter past a column
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 
 
 def _column_number(letters: bytes) -> int:
@@ -117,6 +118,18 @@ def _column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
+
+
+def _widest(xml: bytes, known: int) -> int:
+    """The highest column number among the cell references in ``xml`` and ``known`` (the widest so far): only
+    references beyond ``known`` are collected, so that a narrow sheet costs two searches a chunk, not a match
+    per cell."""
+    if _WIDE_COLUMN.search(xml):
+        return max(known, max(_column_number(letters) for letters in set(_WIDE_COLUMN.findall(xml))))
+    if known >= 26:
+        return known
+    found = set(_BEYOND[known].findall(xml))
+    return max(known, max(ord(letter) - 64 for letter in found)) if found else known
 
 
 def xlsx_extent(book: zipfile.ZipFile, limits: Limits) -> tuple[int, int]:
@@ -130,12 +143,19 @@ def xlsx_extent(book: zipfile.ZipFile, limits: Limits) -> tuple[int, int]:
         max_row = rows = max_col = 0
         for tail, chunk in _chunks(book, name, limits.member_bytes):
             both = tail + chunk
-            rows += len(_ROW_TAG.findall(both)) - len(_ROW_TAG.findall(tail))
-            found = _ROW_NUMBER.findall(both)
-            if found:
-                max_row = max(max_row, int(found[-1]))  # rows come in order; the last says most
-            for letters in set(_CELL_COLUMN.findall(both)):
-                max_col = max(max_col, _column_number(letters))
+            counted = both.count(b"<row") - tail.count(b"<row")  # (<rowBreaks>, once a sheet, counts too)
+            if counted:  # the common writers: no namespace prefix, counted at C speed
+                rows += counted
+            else:
+                rows += len(_ROW_TAG.findall(both)) - len(_ROW_TAG.findall(tail))
+            last = both.rfind(b"<row ")  # rows come in order: the last one says most
+            found = _LAST_ROW.search(both, last) if last >= 0 else None
+            if found is None:  # a namespace prefix (<x:row …>): the slow way
+                for found in _LAST_ROW.finditer(both):  # noqa: B007 - the last match is wanted
+                    pass
+            if found is not None:
+                max_row = max(max_row, int(found.group(1)))
+            max_col = _widest(both, max_col)
         height = max(max_row, rows)
         if height > limits.rows:
             raise LimitExceeded("rows", limits.rows, height)
