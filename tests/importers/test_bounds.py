@@ -101,3 +101,39 @@ def test_limits_come_from_the_settings_per_kind(settings):
     settings.DONDOC_IMPORT_LIMITS = {"default": {"rows": 7}, "dossiers": {"cells": 9}}
     assert (limits_for("dossiers").rows, limits_for("dossiers").cells) == (7, 9)
     assert limits_for("plans").cells == Limits().cells
+
+
+def test_an_ods_with_too_many_rows_is_refused_before_loading(tmp_path):
+    from tests.investment.conftest import write_ods
+
+    path = write_ods(tmp_path / "x.ods", [["Mã", "Số tiền"]] + [["7810657", 1000]] * 300)
+    with pytest.raises(LimitError) as caught:
+        list(Table(path, limits=Limits(rows=100)))
+    assert (caught.value.exceeded.what, caught.value.exceeded.figure) == ("rows", 301)
+
+
+def test_pdftotext_output_is_bounded(tmp_path):
+    import shutil
+
+    from dondoc.documents.convert import pdf_pages
+    from tests.domain.test_program_parser import make_pdf
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "p.pdf"
+    path.write_bytes(make_pdf([[f"Dòng chữ thứ {i} của văn bản" for i in range(40)]] * 5))
+    assert len(pdf_pages(path, Limits())) >= 5
+    with pytest.raises(LimitExceeded) as caught:
+        pdf_pages(path, Limits(text_bytes=1000))
+    assert caught.value.what == "text_bytes"
+
+
+def test_a_text_document_with_too_many_lines_is_refused(tmp_path):
+    from dondoc.domain.program_reader import read_lines
+
+    path = tmp_path / "p.txt"
+    path.write_text("\n".join(f"Dòng {i} của văn bản" for i in range(300)), encoding="utf-8")
+    assert len(read_lines(path, limits=Limits())) == 300
+    with pytest.raises(LimitExceeded) as caught:
+        read_lines(path, limits=Limits(paragraphs=200))
+    assert (caught.value.what, caught.value.figure) == ("paragraphs", 300)

@@ -80,3 +80,12 @@ def test_a_plan_line_twice_in_one_file_names_both_rows(register, tmp_path):
         code, out, _ = run("plans", path)
     assert code == 1 and not PlanLine.objects.filter(project__code="7999001").exists()
     assert out["errors"][0]["row"] == 3 and "ở dòng 2" in out["errors"][0]["message"]
+
+
+def test_an_ambiguous_total_investment_of_a_new_project_is_refused(register, tmp_path):
+    header = ["Mã dự án", "Tên dự án", "Chủ đầu tư", "Tổng mức đầu tư", "Kế hoạch vốn năm 2020"]
+    path = write_csv(tmp_path / "kh.csv", [["Đơn vị: triệu đồng"], header,
+                                          ["7999001", "Dự án mới", "Sở Y tế", "12,500", "100"]])
+    code, out, _ = run("plans", path)
+    assert code == 1 and [(e["row"], e["column"], e.get("code")) for e in out["errors"]] == [
+        (3, "Tổng mức đầu tư", "ambiguous_amount")]
