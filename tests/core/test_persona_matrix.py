@@ -42,8 +42,9 @@ PUBLIC = row(OK, OK, OK, OK, OK, OK)
 # url name -> (method, data, expected per persona). Paths are built from the world by PATHS below.
 MATRIX = {
     "home": ("get", None, ALL),
-    "healthz": ("get", None, PUBLIC),
+    "healthz": ("get", None, row(503, 503, 503, 503, 503, 503)),  # same for all, no login; no worker here: 503
     "audit": ("get", None, ADMIN),
+    "ops": ("get", None, ADMIN),
     "organisation": ("get", None, ADMIN),
     "login": ("get", None, row(OK, OK, OK, OK, OK, OK)),
     "logout": ("post", {}, row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),  # signed out, back to the login page
@@ -118,6 +119,7 @@ PERMISSION_TABLE = {
     "membership.manage": (None, row(True, False, False, False, False, False)),
     "organisation.edit": (None, row(True, False, False, False, False, False)),
     "audit.view": (None, row(True, False, False, False, False, False)),
+    "ops.view": (None, row(True, False, False, False, False, False)),
     "program.manage": (None, row(True, False, False, False, False, False)),
     "task.view": ("stc", row(True, True, True, True, False, False)),
     "assignment.update": ("stc", row(True, False, True, True, False, False)),
