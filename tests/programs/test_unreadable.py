@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from dondoc.programs.models import ProgramImport
 
@@ -27,7 +28,7 @@ def parse_cli(tmp_path, path):
 
 def parse(path) -> str:
     """`program parse` in this process: the message of its exit 1."""
-    with pytest.raises(CommandError) as caught:
+    with pytest.raises(CommandError) as caught, translation.override("vi"):  # the CLI's language (LANGUAGE_CODE)
         call_command("program", "parse", str(path), stdout=io.StringIO())
     assert caught.value.returncode == 1
     return str(caught.value)
