@@ -39,6 +39,7 @@ MEMBER_OWN = "heads and officers of the object's agency"  # officers prepare, he
 
 RULES: dict[str, str] = {
     "agency.view": READ, "agency.edit": HEAD_OWN, "agency.create": ADMIN, "membership.manage": ADMIN,
+    "alias.edit": ADMIN, "alias.propose": HEAD_OWN, "alias.decide": ADMIN,  # aliases steer every import
     "organisation.edit": ADMIN, "audit.view": ADMIN, "ops.view": ADMIN,
     "program.manage": ADMIN, "task.view": READ,
     "assignment.update": MEMBER_OWN, "assignment.reopen": ADMIN,

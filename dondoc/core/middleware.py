@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
 class LanguageMiddleware:
@@ -22,4 +22,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreForUsersMiddleware:
+    """Pages shown to a signed-in user are never kept by the browser or a proxy (a shared office PC, the back
+    button after logout). Public pages, static files and /healthz keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (user is not None and user.is_authenticated and not (match and match.url_name == "healthz")
+                and "no-store" not in response.get("Cache-Control", "")):  # a view's own no-store is kept as is
+            patch_cache_control(response, no_store=True, private=True, no_cache=True, max_age=0)
         return response

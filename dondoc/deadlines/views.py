@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import calendar, clock
+from dondoc.core import calendar, clock, params
 from dondoc.core.models import AuditEvent, CalendarOverride
 from dondoc.domain import sla
 from dondoc.domain.workdays import CalendarRangeError
@@ -156,10 +156,7 @@ def dossier_import(request):
 @login_required
 def calendar_view(request):
     today = clock.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = params.year(request.GET, default=today.year)
     cal = calendar.get_calendar()
     if year not in cal.years:
         year = today.year

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import clock
+from dondoc.core import clock, params
 from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.domain import task_status
 from dondoc.domain.formats import format_date
@@ -169,7 +169,7 @@ def task_list(request):
     rows = queries.task_rows(
         request.user, today, agency=f["agency"], section=f["section"], status=f["status"],
         due_from=clock.optional_date(f["due_from"]), due_to=clock.optional_date(f["due_to"]), q=f["q"],
-        program=int(f["program"]) if f["program"].isdigit() else None,
+        program=params.pk(request.GET, "program"),
     )
     agencies = access.scope(request.user, Agency.objects.filter(assignments__isnull=False).distinct()).order_by("code")
     return render(request, "programs/task_list.html", {

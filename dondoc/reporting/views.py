@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import clock
+from dondoc.core import clock, params
 from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.documents.official import build_docx
 from dondoc.documents.pdf import docx_to_pdf, soffice
@@ -26,8 +26,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _obligation(request) -> Obligation | None:
-    pk = request.GET.get("obligation") or request.POST.get("obligation")
-    if pk and pk.isdigit():
+    pk = params.pk(request.GET, "obligation") or params.pk(request.POST, "obligation")
+    if pk:
         return get_object_or_404(Obligation.objects.select_related("program", "to_agency"), pk=pk)
     return queries.default_obligation()
 
@@ -37,7 +37,7 @@ def _as_of(request) -> tuple[dt.date, bool]:
     if not value:
         return clock.today(), False
     try:
-        return clock.parse_date(value), False
+        return params.parse_date(value), False
     except ValueError:
         return clock.today(), True
 
@@ -239,7 +239,7 @@ def consolidated_report(request):
     if obligation is None:
         raise Http404
     try:
-        month = dt.date.fromisoformat(request.GET.get("period", ""))
+        month = params.parse_date(request.GET.get("period", ""))
     except ValueError:
         raise Http404 from None
     as_of, _bad = _as_of(request)
@@ -249,9 +249,9 @@ def consolidated_report(request):
     if fmt == "xlsx":
         data = build_xlsx(consolidated.annex(program, month, as_of=as_of))
         return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    number = request.GET.get("number", "")
+    number = params.integer(request.GET, "number", low=1, high=999_999)
     doc = consolidated.build(program, month, as_of=as_of, date=clock.today(),
-                             number=int(number) if number.isdigit() else None)
+                             number=number)
     data = build_docx(doc)
     if fmt == "pdf":
         try:

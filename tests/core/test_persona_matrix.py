@@ -54,6 +54,9 @@ MATRIX = {
     "agencies:list": ("get", None, ALL),
     "agencies:detail": ("get", None, STC),
     "agencies:edit": ("get", None, row(OK, N, N, OK, N)),
+    "agencies:alias_propose": ("post", {"alias": "Sở TC"}, row(OK, N, N, OK, N)),
+    "agencies:alias_proposals": ("get", None, ADMIN),
+    "agencies:alias_decide": ("post", {"decision": "reject"}, ADMIN),
     "programs:list": ("get", None, ALL),
     "programs:detail": ("get", None, ALL),
     "programs:review": ("get", None, ADMIN),
@@ -116,6 +119,9 @@ PERMISSION_TABLE = {
     "agency.view": ("stc", row(True, True, True, True, False, False)),
     "agency.edit": ("stc", row(True, False, False, True, False, False)),
     "agency.create": (None, row(True, False, False, False, False, False)),
+    "alias.edit": ("stc", row(True, False, False, False, False, False)),
+    "alias.propose": ("stc", row(True, False, False, True, False, False)),
+    "alias.decide": ("stc", row(True, False, False, False, False, False)),
     "membership.manage": (None, row(True, False, False, False, False, False)),
     "organisation.edit": (None, row(True, False, False, False, False, False)),
     "audit.view": (None, row(True, False, False, False, False, False)),
@@ -202,6 +208,9 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
     stc, kbnn, ct = personas.own_agency, personas.other_agency, Agency.objects.get(code="CT")
     w = {"stc": stc, "kbnn": kbnn}
     w["program"] = seed.program
+    from dondoc.accounts import actions as account_actions
+    w["alias_proposal"] = account_actions.propose_alias(actor=personas.head, agency=stc, alias="Sở TC tỉnh",
+                                                        at=clock.now())
     w["draft"] = program_actions.create_import(actor=personas.admin, parsed=seed_parsed, source_name="07.txt")
     task = Task.objects.get(section="1.2", item="1")  # lead STC; KBNN not assigned
     w["task"] = task
@@ -262,6 +271,7 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
 def _path(name: str, w: dict) -> str:
     pk = {
         "agencies:detail": {"code": "STC"}, "agencies:edit": {"code": "STC"},
+        "agencies:alias_propose": {"code": "STC"}, "agencies:alias_decide": {"pk": w["alias_proposal"].pk},
         "programs:detail": {"pk": w["program"].pk}, "programs:review": {"pk": w["draft"].pk},
         "tasks:detail": {"pk": w["task"].pk}, "tasks:update": {"pk": w["assignment"].pk},
         "tasks:reopen": {"pk": w["assignment"].pk}, "tasks:extension_request": {"pk": w["assignment"].pk},

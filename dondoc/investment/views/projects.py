@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
-from dondoc.core import clock
+from dondoc.core import clock, params
 from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.domain.formats import format_money
 
@@ -36,8 +36,9 @@ def project_list(request):
         wanted = set(queries.visible_projects(request.user).filter(Q(code__icontains=q) | Q(name__icontains=q))
                      .values_list("pk", flat=True))
         rows = [r for r in rows if r.project.pk in wanted]
-    if investor.isdigit():
-        rows = [r for r in rows if r.project.investor_id == int(investor)]
+    investor_id = params.pk(request.GET, "investor")
+    if investor_id:
+        rows = [r for r in rows if r.project.investor_id == investor_id]
     if request.GET.get("behind"):
         rows = [r for r in rows if r.behind]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

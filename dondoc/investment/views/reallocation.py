@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dondoc import access
-from dondoc.core import clock
+from dondoc.core import clock, params
 
 from .. import actions, documents, queries
 from ..models import ProposedTransfer
@@ -48,8 +48,8 @@ def _decide(request, proposal) -> None:
     action = request.POST.get("action", "")
     if action in ("adjust", "remove"):
         try:
-            transfer = proposal.transfers.get(pk=int(request.POST.get("transfer", "0")))
-        except (ValueError, ProposedTransfer.DoesNotExist):
+            transfer = proposal.transfers.get(pk=params.pk(request.POST, "transfer") or 0)
+        except ProposedTransfer.DoesNotExist:
             raise Http404 from None
         amount = 0 if action == "remove" else millions(request.POST.get("amount", ""))
         if amount is None:
