@@ -8,6 +8,7 @@ Environment (see README "Configuration"):
   DONDOC_HOME                 where var/ lives (default: the source checkout, else the current directory)
   DONDOC_TODAY=YYYY-MM-DD     pins "today" for the whole product (demo, tests)
   DONDOC_INSECURE_HTTP=1      serve over plain HTTP on an intranet (turns off HTTPS redirect/secure cookies)
+  DONDOC_IMPORT_LIMITS=JSON   bounds of file parses per kind, e.g. '{"disbursements": {"rows": 3000000}}'
   DONDOC_EMAIL_URL-like vars  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                               DONDOC_EMAIL_BACKEND, DEFAULT_FROM_EMAIL
 """
@@ -256,6 +257,25 @@ if INSECURE_HTTP and not DEBUG:
 # Upload limits (attachments are served only through permission-checked views).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Bounds of every parse, checked AFTER decompression (docs/adr/0010-one-importer.md, "Bounds"): per kind of file,
+# fields of dondoc.domain.bounds.Limits over its defaults (inflated 200 MB, 100,000 rows, 5M cells, 120 s).
+# The same limits hold on the command line and for uploads (both run outside the web request).
+# DONDOC_IMPORT_LIMITS='{"disbursements": {"rows": 3000000}}' (JSON) overrides single values.
+_MB = 1024 * 1024
+DONDOC_IMPORT_LIMITS = {
+    "default": {},
+    "dossiers": {"rows": 50_000, "cells": 1_000_000, "seconds": 120},
+    "plans": {"rows": 50_000, "cells": 2_500_000, "seconds": 300},
+    "disbursements": {"rows": 2_000_000, "cells": 20_000_000, "inflated_bytes": 512 * _MB,
+                      "member_bytes": 512 * _MB, "seconds": 1800},
+    "program": {"inflated_bytes": 50 * _MB, "member_bytes": 50 * _MB, "paragraphs": 20_000, "seconds": 120},
+}
+if os.environ.get("DONDOC_IMPORT_LIMITS"):
+    import json as _json
+
+    for _kind, _values in _json.loads(os.environ["DONDOC_IMPORT_LIMITS"]).items():
+        DONDOC_IMPORT_LIMITS.setdefault(_kind, {}).update(_values)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ from dondoc.core import calendar
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 from dondoc.domain.vn_dates import parse_date
+from dondoc.importers.limits import limits_for
 from dondoc.importers.result import ImportResult
 from dondoc.importers.tables import TableError, match_header, read_rows
 
@@ -96,7 +97,7 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
         raise TypeError("run_dossiers() needs a user, or everything=True for the whole province")
     report = Report(kind="dossiers", dry_run=dry_run)
     try:
-        rows = read_rows(name, data)
+        rows = read_rows(name, data, limits_for("dossiers"))
         header_at, columns, headers = match_header(rows, SYNONYMS, REQUIRED)
     except TableError as exc:
         missing = ", ".join(SYNONYMS[f][0] for f in sorted(REQUIRED))

@@ -27,6 +27,7 @@ from .common import (
     Progress,
     Ticker,
     amount_at,
+    amount_clear,
     cell_at,
     check_units,
     file_digest,
@@ -198,9 +199,12 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
     amount_label = cols[0].label
     clean = out.ok
     preview = PREVIEW_ROWS
+    seen: dict[int, int] = {}  # hash of a payment's identity -> its first row (a hash: 1M rows stay small)
+    has_doc = doc_i is not None
     cells_iter, numbers, reader, number = bare_cells(table, pending, rows)
     first = len(numbers)
     index = 0
+    row_cap = table.limits.rows
     for cells in cells_iter:
         if index < first:
             number = numbers[index]
@@ -209,6 +213,8 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             number = reader.line_num
         else:
             number += 1
+        if number > row_cap:  # a CSV read past Table.__iter__
+            table.check_row(number)
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
         code = cells[code_i]
@@ -241,6 +247,9 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             if type(raw) is str and raw.isdigit():
                 amount = int(raw) * unit
             else:
+                if type(raw) is str and not amount_clear(out, number, amount_label, raw, unit):
+                    clean = False
+                    continue
                 try:
                     amount = vn_numbers.parse_amount(raw, unit)
                 except ValueError:
@@ -252,6 +261,10 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                     continue
                 if amount < 0:
                     _negative(out, number, amount_label, amount)
+            first_row = seen.setdefault(hash((pid, day[0], amount, ref if has_doc else "")), number)
+            if first_row != number and _same_payment(out, number, first_row, amount_label, has_doc):
+                clean = False
+                continue
             n_rows += 1
             total += amount
             pids.add(pid)
@@ -266,6 +279,10 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                                         (source_in(text_at(cells, src_i)) or "") if src_i is not None else "")
             if parts == []:
                 out.error(number, amount_label, _("The amount is missing."))
+            if parts:
+                first_row = seen.setdefault(hash((pid, day[0], tuple(parts), ref if has_doc else "")), number)
+                if first_row != number and _same_payment(out, number, first_row, amount_label, has_doc):
+                    parts = None
             clean = out.ok
             if not parts:
                 continue
@@ -288,6 +305,21 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             tick(n_rows)
             next_tick = tick.next
     out.rows, out.total_amount = n_rows, total
+
+
+def _same_payment(out: Outcome, number: int, first: int, label: str, has_doc: bool) -> bool:
+    """Two rows of one file with the same identity. With document numbers they would collapse into one payment:
+    an error (True). Without, each row is its own payment (they are kept): a warning naming both rows."""
+    if has_doc:
+        out.error(number, label, _("Rows %(first)s and %(row)s are the same payment (project, date, document number "
+                                   "and amount): list a payment once; if they are two payments, give them "
+                                   "different document numbers.") % {"first": first, "row": number},
+                  "duplicate_payment")
+        return True
+    out.warn(number, label, _("Rows %(first)s and %(row)s have the same project, date and amount; both are stored "
+                              "as two payments (the file has no document numbers to tell them apart): delete one "
+                              "if it is listed twice.") % {"first": first, "row": number}, "same_payment")
+    return False
 
 
 def _negative(out: Outcome, number: int, label: str, amount: int) -> None:
