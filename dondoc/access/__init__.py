@@ -39,7 +39,7 @@ MEMBER_OWN = "heads and officers of the object's agency"  # officers prepare, he
 
 RULES: dict[str, str] = {
     "agency.view": READ, "agency.edit": HEAD_OWN, "agency.create": ADMIN, "membership.manage": ADMIN,
-    "organisation.edit": ADMIN, "audit.view": ADMIN,
+    "organisation.edit": ADMIN, "audit.view": ADMIN, "ops.view": ADMIN,
     "program.manage": ADMIN, "task.view": READ,
     "assignment.update": MEMBER_OWN, "assignment.reopen": ADMIN,
     "extension.request": MEMBER_OWN, "extension.recommend": ADMIN, "extension.decide": LEADER,
