@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval, valid_max_tasks
 
 from dondoc.core.models import WorkerHeartbeat
@@ -84,6 +85,12 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default="", help="Unique id of this worker (default: host-pid-random).")
 
     def handle(self, *args, **options):
+        DbWorkerCommand.configure_logging(self, options["verbosity"])  # the library's task log lines, on stdout
+        for name in ("dondoc.worker", "dondoc.jobs"):
+            logger = logging.getLogger(name)
+            if not logger.hasHandlers():
+                logger.addHandler(logging.StreamHandler(self.stderr))
+                logger.setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
         worker_id = (options["worker_id"] or
                      f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}")[:64]
         runner.set_runner(worker_id)
