@@ -86,4 +86,19 @@ def fail_orphans(*, jobs: list[Job], message: str, at: dt.datetime) -> int:
         audit.record(actor=None, kind="jobs.orphaned", target=job, at=at, old={"state": Job.State.RUNNING},
                      new={"state": Job.State.FAILED, "worker": job.worker_id, "error": message})
         done += 1
+    if done:
+        _close_orphaned_tasks({job.pk for job in jobs}, message)
     return done
+
+
+def _close_orphaned_tasks(job_ids: set[int], message: str) -> None:
+    """The queue's own rows of those jobs stay RUNNING when their worker is killed: mark them failed too, so the
+    task table tells the same story as the job rows."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import execute
+
+    for task in DBTaskResult.objects.running().filter(task_path=execute.module_path):
+        args = (task.args_kwargs or {}).get("args") or [None]
+        if args[0] in job_ids:
+            task.set_failed(RuntimeError(message))
