@@ -17,6 +17,6 @@ def run_dossiers(job: Job, progress: Progress) -> Outcome:
     with default_storage.open(job.file, "rb") as fh:
         data = fh.read()
     report = importers.run_dossiers(name=job.file_name, data=data, dry_run=job.dry_run, actor=job.created_by,
-                                    user=job.created_by)
+                                    user=job.created_by, progress=progress)
     progress(report.rows, 1.0)
     return Outcome(checked(ok=report.ok, dry_run=job.dry_run), result={**report.as_dict(), "lines": importers.text_lines(report)})

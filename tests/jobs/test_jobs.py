@@ -101,3 +101,22 @@ def test_an_upload_enqueues_a_task_after_commit_and_parses_nothing_in_the_reques
     assert r.status_code == 302 and job.state == "queued" and (tmp_path / job.file).exists()
     task = DBTaskResult.objects.get()
     assert task.status == "READY" and task.args_kwargs == {"args": [job.pk], "kwargs": {}}
+
+
+def test_the_dossier_job_reports_its_progress(personas, settings, tmp_path, monkeypatch):
+    """The handler passes the runner's progress to the importer: a large file reports as it is checked."""
+    from dondoc.deadlines import importers
+    from dondoc.deadlines import jobs as dossier_jobs
+
+    monkeypatch.setattr(importers, "PROGRESS_EVERY", 2)
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    rows = ["Loại hồ sơ;Cơ quan;Số hồ sơ;Trích yếu;Ngày nhận"]
+    rows += [f"appraisal;Sở Tài chính;TĐ-{i};Thẩm định;20/01/2020" for i in range(5)]
+    (tmp_path / "hs.csv").write_text("\n".join(rows), encoding="utf-8")
+    job = Job.objects.create(kind=dossier_jobs.KIND, file="hs.csv", file_name="hs.csv", created_by=personas.officer)
+    seen = []
+    outcome = dossier_jobs.run_dossiers(job, lambda n, fraction: seen.append((n, round(fraction, 1))))
+    assert outcome.state == "preview" and outcome.result["rows"] == 5
+    assert seen == [(2, 0.4), (4, 0.8), (5, 1.0)]
