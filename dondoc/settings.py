@@ -209,6 +209,7 @@ INSECURE_HTTP = env_bool("DONDOC_INSECURE_HTTP")
 # The test suite speaks plain HTTP to its test client; tests/core/test_settings.py checks the HTTPS setup.
 _https = not DEBUG and not INSECURE_HTTP and not TESTING
 SECURE_SSL_REDIRECT = _https
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor on the machine itself probes http://127.0.0.1:PORT/healthz
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = int(os.environ.get("DONDOC_HSTS_SECONDS", "31536000")) if _https else 0

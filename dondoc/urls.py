@@ -12,7 +12,8 @@ admin.site.site_title = "dondoc"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", home_views.healthz, name="healthz"),
+    path("ops/", home_views.operations_page, name="ops"),
     path("audit/", core_views.audit_list, name="audit"),
     path("jobs/", job_views.job_list, name="jobs"),
     path("agencies/", include("dondoc.accounts.urls")),

@@ -20,7 +20,7 @@ from django.http import Http404
 from dondoc.accounts.models import Agency, Role
 from dondoc.accounts.roles import agency_ids, forget, is_leader, is_province_admin, role_labels, sees_all
 from dondoc.investment import permissions as investment_policy
-from dondoc.investment.models import Project, Proposal
+from dondoc.investment.models import Project, Proposal, ProposedTransfer
 from dondoc.petitions import permissions as petition_policy
 from dondoc.petitions.models import Petition
 
@@ -52,7 +52,8 @@ RULES: dict[str, str] = {
 
 # Feature policies for objects whose rules depend on more than one agency or on their state.
 POLICIES = {"petition": petition_policy.can}
-SCOPES = {Petition: petition_policy.scope, Proposal: investment_policy.scope_proposals}
+SCOPES = {Petition: petition_policy.scope, Proposal: investment_policy.scope_proposals,
+          ProposedTransfer: investment_policy.scope_transfers}
 
 PERMISSIONS = frozenset(RULES) | frozenset(f"petition.{verb}" for verb in petition_policy.ACTIONS)
 

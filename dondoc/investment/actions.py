@@ -10,11 +10,13 @@ from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import audit
+from dondoc.core.concurrency import check_version
 from dondoc.domain import disbursement as rules_mod
 from dondoc.domain.reallocation import UNIT
 from dondoc.domain.vn_numbers import format_money
@@ -31,6 +33,8 @@ from .models import (
     Rule,
     RuleSet,
 )
+
+FORM_KINDS = ("investment.schedule", "investment.additional_need")  # the saves of a project's edit forms
 
 
 @transaction.atomic
@@ -63,14 +67,18 @@ def load_rules(*, actor, year: int, program=None, denominator: str = rules_mod.T
 
 
 @transaction.atomic
-def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], at: dt.datetime) -> int:
+def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], at: dt.datetime,
+                 version: int | None = None) -> int:
     """The investor's committed schedule of a project for ``year`` (month -> đồng), committed at ``at``. Returns the
-    months changed."""
+    months changed. ``version``: the project's, as the form was opened (stale: ``StaleEdit``, nothing saved)."""
     if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not change this project's committed schedule."))
     if any(m < 1 or m > 12 for m in months) or any(v < 0 for v in months.values()):
         raise ValidationError(_("A committed schedule has twelve months of amounts that are not negative."))
+    locked = Project.objects.select_for_update().get(pk=project.pk)
     stored = {c.month: c for c in Commitment.objects.filter(project=project, year=year)}
+    check_version(locked, version, kinds=FORM_KINDS,
+                  unchanged=all((stored[m].amount if m in stored else 0) == v for m, v in months.items()))
     old, new = {}, {}
     today = timezone.localdate(at)
     for month, amount in sorted(months.items()):
@@ -84,6 +92,7 @@ def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], 
             current.amount, current.committed_on = amount, today
             current.save(update_fields=["amount", "committed_on"])
     if new:
+        Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
         audit.record(actor=actor, kind="investment.schedule", target=project, agency=project.investor.agency,
                      old={str(k): v for k, v in old.items()}, new={"year": year, **{str(k): v for k, v in new.items()}},
                      at=at)
@@ -106,16 +115,20 @@ def link_investor(*, actor, investor: Investor, agency) -> Investor:
 
 
 @transaction.atomic
-def declare_need(*, actor, project: Project, amount: int) -> Project:
-    """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions)."""
+def declare_need(*, actor, project: Project, amount: int, version: int | None = None) -> Project:
+    """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions).
+    ``version``: the project's, as the form was opened (stale: ``StaleEdit``, nothing saved)."""
     if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not declare this project's additional need."))
     if amount < 0 or amount % UNIT:
         raise ValidationError(_("An additional need is a whole number of million đồng, not negative."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
     old = project.additional_need
+    check_version(project, version, unchanged=old == amount, kinds=FORM_KINDS)
     if old != amount:
         project.additional_need = amount
-        project.save(update_fields=["additional_need"])
+        project.version += 1
+        project.save(update_fields=["additional_need", "version"])
         audit.record(actor=actor, kind="investment.additional_need", target=project, agency=project.investor.agency,
                      old={"additional_need": old}, new={"additional_need": amount})
     return project

@@ -78,6 +78,7 @@ class Project(models.Model):
     total_investment = models.BigIntegerField(_("total investment (đồng)"), null=True, blank=True)
     leader = models.CharField(_("responsible leader"), max_length=255, blank=True)
     additional_need = models.BigIntegerField(_("declared additional need (đồng)"), default=0)  # nhu cầu bổ sung vốn
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by schedule/need saves (optimistic lock)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

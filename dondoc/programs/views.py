@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
+from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.domain import task_status
 from dondoc.domain.formats import format_date
 from dondoc.jobs import actions as job_actions
@@ -121,7 +122,13 @@ def program_review(request, pk):
             return redirect("programs:list")
         tasks, errors = _review_rows(draft, request.POST)
         if not errors:
-            actions.edit_import(actor=request.user, draft=draft, tasks=tasks)
+            try:
+                actions.edit_import(actor=request.user, draft=draft, tasks=tasks,
+                                    version=parse_version(request.POST.get("version")))
+            except StaleEdit as exc:  # another reviewer saved: nothing saved or loaded, the user's values kept
+                draft.refresh_from_db()
+                conflict = {"by": exc.by, "at": exc.at, "rows": conflict_rows(*_review_diff(draft, tasks))}
+                return _render_review(request, draft, tasks, {}, conflict=conflict, status=409)
             if "confirm" in request.POST:
                 try:
                     result = actions.confirm_import(actor=request.user, draft=draft, at=clock.now())
@@ -136,12 +143,35 @@ def program_review(request, pk):
                 return redirect("programs:detail", pk=result.program.pk)
             messages.success(request, _("Corrections saved."))
             return redirect("programs:review", pk=draft.pk)
+    return _render_review(request, draft, draft.parsed.get("tasks", []), errors)
+
+
+def _review_diff(draft: ProgramImport, tasks: list[dict]) -> tuple[dict, dict, dict]:
+    """Labels and values (saved review vs the user's) of each task's agencies and deadlines."""
+    labels, theirs, yours = {}, {}, {}
+    names = {"lead": _("Lead"), "partners": _("Coordinating"), "due": _("Deadlines")}
+
+    def shown(task, field):
+        if field == "due":
+            return ", ".join(format_date(dt.date.fromisoformat(d["date"])) for d in task.get("due", []))
+        return ", ".join(task.get(field) or [])
+
+    for i, (saved, mine) in enumerate(zip(draft.parsed.get("tasks", []), tasks, strict=False)):
+        for field, name in names.items():
+            key = f"{i}.{field}"
+            labels[key] = f"{saved.get('section', '')}.{saved.get('item', '')} — {name}"
+            theirs[key], yours[key] = shown(saved, field), shown(mine, field)
+    return labels, theirs, yours
+
+
+def _render_review(request, draft, tasks, errors, conflict=None, status=200):
     rows = []
-    for i, task in enumerate(draft.parsed.get("tasks", [])):
+    for i, task in enumerate(tasks):
         rows.append({"i": i, "task": task, "errors": errors.get(i, []),
                      "due": [(j, dt.date.fromisoformat(d["date"]), d) for j, d in enumerate(task.get("due", []))]})
     return render(request, "programs/review.html", {"draft": draft, "doc": draft.parsed.get("document", {}),
-                                                    "reporting": draft.parsed.get("reporting", []), "rows": rows})
+                                                    "reporting": draft.parsed.get("reporting", []), "rows": rows,
+                                                    "conflict": conflict}, status=status)
 
 
 # Tasks -----------------------------------------------------------------------------------------------------

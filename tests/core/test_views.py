@@ -156,10 +156,6 @@ def test_password_change_is_audited(client_for, personas):
     assert AuditEvent.objects.filter(kind="user.password_change", actor=personas.officer).exists()
 
 
-def test_healthz(client, reference):
-    assert client.get("/healthz").json() == {"ok": True, "agencies": 32}
-
-
 def test_login_page_and_wrong_password_message(client, personas):
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"username": "t_stc", "password": "wrong"})

@@ -152,3 +152,29 @@ def test_home_panel_counts_tasks_by_status(client_for, seed, settings):
 def test_outsiders_cannot_reopen_or_give_opinions(client_for, stc_task, persona, status):
     a = stc_task.assignments.get(agency__code="STC")
     assert client_for(persona).post(f"/tasks/assignments/{a.pk}/reopen/", {"reason": "x"}).status_code == status
+
+
+def test_two_reviewers_of_one_document(client_for, personas, seed_parsed):
+    """Issue 12: a second DPI reviewer's stale page overwrote (and could load) over the first one's corrections."""
+    import re
+
+    from dondoc.programs import actions
+
+    draft = actions.create_import(actor=personas.admin, parsed=seed_parsed, source_name="07.txt")
+    url = f"/programs/review/{draft.pk}/"
+    first, second = client_for("admin"), client_for("admin")
+    second.force_login(personas.make("t_admin3", "SKHDT", "province_admin"))
+    v_first = re.search(r'name="version" value="(\d+)"', first.get(url).text).group(1)
+    v_second = re.search(r'name="version" value="(\d+)"', second.get(url).text).group(1)
+    assert first.post(url, {"version": v_first, "lead-0": "STC", "save": "1"}).status_code == 302
+    r = second.post(url, {"version": v_second, "lead-0": "KBNN", "confirm": "1"})
+    assert r.status_code == 409 and not Task.objects.exists()  # nothing loaded over the first one's correction
+    conflict = r.text[r.text.index('id="conflict"'):]
+    assert "t_admin đã lưu lúc" in conflict and "STC" in conflict and "KBNN" in conflict
+    assert 'name="lead-0" value="KBNN"' in r.text
+    draft.refresh_from_db()
+    assert draft.parsed["tasks"][0]["lead"] == ["STC"]
+    v_now = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    assert second.post(url, {"version": v_now, "lead-0": "KBNN", "save": "1"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.parsed["tasks"][0]["lead"] == ["KBNN"]

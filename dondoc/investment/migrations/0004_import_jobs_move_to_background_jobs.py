@@ -21,7 +21,7 @@ def copy_jobs(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("investment", "0002_reallocation"),
+        ("investment", "0003_project_version"),
         ("jobs", "0001_job"),
     ]
 
