@@ -37,10 +37,12 @@ class Heartbeat:
 
     def beat(self, stopped: bool = False) -> bool:
         now = timezone.now()
+        values = {"hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": self.started_at,
+                  "seen_at": now, "current": runner.current()}
+        if stopped:  # a late regular beat never clears it: a worker id is used by one process only
+            values["stopped_at"] = now
         try:
-            WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults={
-                "hostname": socket.gethostname()[:255], "pid": os.getpid(), "started_at": self.started_at,
-                "seen_at": now, "current": runner.current(), "stopped_at": now if stopped else None})
+            WorkerHeartbeat.objects.update_or_create(worker_id=self.worker_id, defaults=values)
         except DatabaseError as exc:
             log.warning("heartbeat skipped: %s", exc)
             return False
@@ -65,9 +67,21 @@ class Heartbeat:
             connection.close()
 
     def stop(self) -> None:
+        """The last beat, with ``stopped_at``. Written from a thread of its own (its own connection): the signal
+        that stopped the worker may have interrupted the main thread in the middle of a query."""
         self._stop.set()
         self._thread.join(timeout=self.every + 1)
-        self.beat(stopped=True)
+        last = threading.Thread(target=self._last_beat, name="dondoc-heartbeat-last")
+        last.start()
+        last.join()
+
+    def _last_beat(self) -> None:
+        try:
+            for _ in range(3):
+                if self.beat(stopped=True):
+                    return
+        finally:
+            connection.close()
 
 
 class Command(BaseCommand):
