@@ -30,6 +30,7 @@ def test_the_jobs_page_shows_every_kind_and_highlights_failures(client_for, pers
     only_failed = client_for("admin").get("/jobs/", {"state": "failed"}).text
     assert "kh.xlsx" in only_failed and "hs.xlsx" not in only_failed
     assert 'href="/jobs/"' in page and 'href="/jobs/"' not in client_for("officer").get("/").text
+    assert 'href="/ops/"' in page and 'href="/jobs/"' in client_for("admin").get("/ops/").text  # linked both ways
 
 
 def _running(worker_id: str, started_ago=dt.timedelta(minutes=1)) -> Job:
