@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "dondoc.core",
+    "dondoc.jobs",
     "dondoc.accounts",
     "dondoc.outbox",
     "dondoc.deadlines",
@@ -155,8 +156,15 @@ DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: Django's task framework (django-tasks backport) with its ORM backend — no broker, the same
-# database. `dondoc db_worker` (started by `dondoc serve`) runs the tasks.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# database. `dondoc worker` (started by `dondoc serve`) runs the tasks (ADR 0011). Under pytest tasks run at once,
+# in the process that enqueued them (deterministic tests); DONDOC_TASKS_BACKEND=database restores the queue for a
+# test that starts a real worker.
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {"default": {
+    "BACKEND": _TASK_BACKENDS[os.environ.get("DONDOC_TASKS_BACKEND") or ("immediate" if TESTING else "database")],
+    "QUEUES": ["default"],
+}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -30,7 +30,6 @@ from .models import (
     Commitment,
     Disbursement,
     ImportBatch,
-    ImportJob,
     Investor,
     PlanLine,
     Project,
@@ -460,43 +459,3 @@ def create_project(*, actor, code: str, name: str, investor: Investor, group: st
                  new={"code": code, "name": project.name, "investor": investor.name, "group": project.group,
                       "district": project.district, "total_investment": total_investment, "batch": batch})
     return project
-
-
-# Import jobs (uploads through the page; ``jobs.py`` runs them) ------------------------------------------------------
-
-
-@transaction.atomic
-def start_job(*, job_id: int, now: dt.datetime) -> ImportJob | None:
-    """Claim a queued job for this runner (queued → running); None when another runner has it. ``now`` is the real
-    time (a worker's heartbeat, not business time), read by the runner."""
-    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-            state=ImportJob.State.RUNNING, started_at=now) != 1:
-        return None
-    job = ImportJob.objects.get(pk=job_id)
-    audit.record(actor=None, kind="investment.job_start", target=job, old={"state": ImportJob.State.QUEUED},
-                 new={"state": job.state})
-    return job
-
-
-@transaction.atomic
-def finish_job(*, job: ImportJob, state: str, now: dt.datetime, result: dict | None = None,
-               batch_id: int | None = None, error: str = "") -> ImportJob:
-    """The end of a job (at ``now``, real time): preview, done, rejected or failed, with its result or error."""
-    old = job.state
-    job.state, job.result, job.batch_id, job.error = state, result, batch_id, error
-    job.finished_at = now
-    job.save(update_fields=["state", "result", "batch", "error", "finished_at"])
-    audit.record(actor=None, kind="investment.job_finish", target=job, old={"state": old},
-                 new={"state": state, "batch": batch_id, "error": error[:500],
-                      "rows": (result or {}).get("rows"), "errors": (result or {}).get("error_count")})
-    return job
-
-
-@transaction.atomic
-def fail_stale_jobs(*, started_before: dt.datetime, now: dt.datetime) -> int:
-    """Jobs left running since before ``started_before`` (their process stopped; their import was rolled back)."""
-    stale = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=started_before))
-    for job in stale:
-        finish_job(job=job, state=ImportJob.State.FAILED, now=now, result=job.result,
-                   error="interrupted (the process running it stopped)")
-    return len(stale)

@@ -313,46 +313,6 @@ class Rule(models.Model):
         return f"{self.get_kind_display()} {self.capital} {self.op}{self.percent}% {format_date(self.due_on)}"
 
 
-class ImportJob(models.Model):
-    """An upload through the page: checked (preview) then applied, each run by the job runner with progress."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        PREVIEW = "preview", _("checked, waiting for confirmation")
-        DONE = "done", _("imported")
-        REJECTED = "rejected", _("rejected")
-        FAILED = "failed", _("failed")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=ImportBatch.Kind.choices[:2])
-    file = models.CharField(max_length=255)  # path under the media root
-    file_name = models.CharField(_("file"), max_length=255)
-    size = models.BigIntegerField(default=0)
-    options = models.JSONField(default=dict, blank=True)
-    dry_run = models.BooleanField(default=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    result = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.state})"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.PREVIEW, self.State.DONE, self.State.REJECTED, self.State.FAILED)
-
-
 class Proposal(models.Model):
     """A reallocation proposal (issue 7): computed as of a date, adjusted by the DPI, approved by a leader.
 

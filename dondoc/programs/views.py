@@ -3,8 +3,10 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,35 +16,48 @@ from dondoc.core import clock, params
 from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.domain import task_status
 from dondoc.domain.formats import format_date
+from dondoc.jobs import actions as job_actions
+from dondoc.jobs.models import Job
 
 from . import actions, queries
+from . import jobs as program_jobs
 from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
 from .models import ActionProgram, ExtensionState, ProgramImport
-from .services import ParseError, parse_upload
 
 # Programs --------------------------------------------------------------------------------------------------
 
 
 @login_required
 def program_list(request):
+    """The upload is read by a background job (ADR 0011): ``?job=N`` shows its progress, then opens the review of
+    the draft it created, or shows why the document could not be read."""
     manage = access.can(request.user, "program.manage")
     form = UploadForm()
+    job = None
     if request.method == "POST":
         if not manage:
             raise Http404
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                parsed = parse_upload(form.cleaned_data["file"])
-            except ParseError as exc:
-                form.add_error("file", _("The document could not be read: %(reason)s") % {"reason": exc})
-            else:
-                draft = actions.create_import(actor=request.user, parsed=parsed,
-                                              source_name=form.cleaned_data["file"].name)
-                return redirect("programs:review", pk=draft.pk)
+            job = job_actions.create_job(actor=request.user, kind=program_jobs.KIND,
+                                         uploaded=form.cleaned_data["file"], options={}, folder="programs/uploads",
+                                         at=timezone.now())
+            return redirect(f"{reverse('programs:list')}?job={job.pk}")
+    elif manage and request.GET.get("job", "").isdigit():
+        job = get_object_or_404(Job, pk=int(request.GET["job"]), kind=program_jobs.KIND)
+        if job.state == Job.State.DONE:
+            review = reverse("programs:review", args=[job.result["draft"]])
+            if request.htmx:
+                return HttpResponse(headers={"HX-Redirect": review})
+            return redirect(review)
+        if request.htmx:  # the poll: the fragment while it runs, the whole page (with the error) once it failed
+            if job.finished:
+                return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
+            return render(request, "programs/program_list.html#job", {"job": job})
     drafts = ProgramImport.objects.filter(state=ProgramImport.State.DRAFT) if manage else []
     return render(request, "programs/program_list.html", {
         "programs": queries.programs_for(request.user), "form": form, "manage": manage, "drafts": drafts,
+        "job": job,
     })
 
 

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from .test_shell import login
 
@@ -136,9 +137,6 @@ def test_when_one_part_dies_serve_stops_the_others_and_fails(served, tmp_path):
     assert "scheduler: stopped" in result.stdout  # the others were stopped, not left running
 
 
-@pytest.mark.skip(reason="needs the worker branch (uploads are processed by `dondoc worker`, not in the request): "
-                         "remove this mark when it is merged; if the import page asks for a confirmation after "
-                         "its dry run, click it where marked")
 def test_an_upload_is_processed_by_the_worker(page, served):
     """An officer uploads a dossier list; the web request only stores and queues it; the worker runs it. Proof
     that the worker did it: the dossier exists and django-tasks' result row says SUCCESSFUL."""
@@ -150,8 +148,9 @@ def test_an_upload_is_processed_by_the_worker(page, served):
     login(page, base, "stc", password="demo")
     page.goto(f"{base}/deadlines/import/")
     page.locator('input[type="file"]').set_input_files(str(csv))
-    page.get_by_role("button", name="Nhập").click()
-    # (here: the confirmation step, if the job page shows a dry run first)
+    page.locator('input[name="dry_run"]').uncheck()  # "check only" is the default, as before the worker
+    page.get_by_role("button", name="Nhập", exact=True).click()
+    page.wait_for_url("**/deadlines/import/?job=*")  # the request stored and queued it; the page polls
     query = "SELECT count(*) FROM deadlines_dossier WHERE reference = 'TĐ-SMOKE/2020'"
     for _ in range(120):
         with sqlite3.connect(served["db"]) as db:
@@ -162,3 +161,5 @@ def test_an_upload_is_processed_by_the_worker(page, served):
         assert db.execute(query).fetchone()[0] == 1
         assert db.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
                           "WHERE status = 'SUCCESSFUL'").fetchone()[0] >= 1
+        assert db.execute("SELECT state FROM jobs_job").fetchall() == [("done",)]
+    expect(page.locator("#report")).to_have_attribute("data-state", "done", timeout=10000)

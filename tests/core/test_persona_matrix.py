@@ -45,6 +45,7 @@ MATRIX = {
     "healthz": ("get", None, row(503, 503, 503, 503, 503, 503)),  # same for all, no login; no worker here: 503
     "audit": ("get", None, ADMIN),
     "ops": ("get", None, ADMIN),
+    "jobs": ("get", None, ADMIN),
     "organisation": ("get", None, ADMIN),
     "login": ("get", None, row(OK, OK, OK, OK, OK, OK)),
     "logout": ("post", {}, row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),  # signed out, back to the login page
@@ -194,7 +195,7 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
     from dondoc.core.models import OverrideKind
     from dondoc.deadlines import actions as deadline_actions
     from dondoc.deadlines.models import DossierType
-    from dondoc.investment.models import ImportJob, Investor, PlanLine, Project, Proposal, ProposedTransfer
+    from dondoc.investment.models import Investor, PlanLine, Project, Proposal, ProposedTransfer
     from dondoc.petitions import actions as petition_actions
     from dondoc.petitions.models import PetitionCategory
     from dondoc.programs import actions as program_actions
@@ -238,7 +239,9 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
         PlanLine.objects.create(project=p, source="NSDP", year=2020, origin_year=2020, assigner="tinh",
                                 amount=1_000_000_000)
     w["investor"], w["project"] = investor, project
-    w["job"] = ImportJob.objects.create(kind="disbursements", file="x.csv", file_name="x.csv")
+    from dondoc.jobs.models import Job
+
+    w["job"] = Job.objects.create(kind="investment.disbursements", file="x.csv", file_name="x.csv")
     proposal = Proposal.objects.create(year=2020, as_of=D(2020, 9, 30))
     ProposedTransfer.objects.create(proposal=proposal, donor=project, receiver=other_project, source="NSDP",
                                     origin_year=2020, proposed=100_000_000, amount=100_000_000)

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dondoc.jobs import runner
+from dondoc.jobs.models import Job
 from dondoc.programs.models import Assignment, ProgramImport, Task, TaskUpdate
 from dondoc.programs.services import SEED
 
@@ -105,7 +107,14 @@ def test_upload_review_correct_confirm(client_for, reference):
     c = client_for("admin")
     upload = SimpleUploadedFile("07-CTr-UBND.txt", SEED.read_bytes(), content_type="text/plain")
     r = c.post("/programs/", {"file": upload})
+    job = Job.objects.get()
+    # The request only stored the file; the page polls until the worker has read it.
+    assert r.status_code == 302 and r["Location"] == f"/programs/?job={job.pk}" and not ProgramImport.objects.exists()
+    assert 'hx-trigger="every 1s"' in c.get(r["Location"]).text
+    assert runner.run_pending() == 1
     draft = ProgramImport.objects.get()
+    assert c.get(r["Location"], HTTP_HX_REQUEST="true")["HX-Redirect"] == f"/programs/review/{draft.pk}/"
+    r = c.get(r["Location"])
     assert r.status_code == 302 and r["Location"] == f"/programs/review/{draft.pk}/"
     page = c.get(r["Location"]).text
     assert page.count('name="lead-') == 65
@@ -120,12 +129,14 @@ def test_upload_review_correct_confirm(client_for, reference):
     assert first.assignments.filter(via_group="@HUYEN").count() == 9
 
 
-def test_upload_refuses_unreadable_files(client_for, reference):
+def test_upload_refuses_unreadable_files(client_for, reference, django_capture_on_commit_callbacks):
     c = client_for("admin")
     page = c.post("/programs/", {"file": SimpleUploadedFile("x.exe", b"MZ\x00")}).text
     assert "Không đọc được loại tệp này" in page
-    page = c.post("/programs/", {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF")}).text
-    assert "Không đọc được văn bản" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/programs/", {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF")})
+    assert Job.objects.get().state == "rejected"
+    assert "Không đọc được văn bản" in c.get(r["Location"]).text
     assert not ProgramImport.objects.exists()
     assert client_for("officer").post("/programs/", {"file": SimpleUploadedFile("a.txt", b"x")}).status_code == 404
 
