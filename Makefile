@@ -50,6 +50,7 @@ test-parts:
 	scripts/timed "ruff" $(BIN)/ruff check .
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
+	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
 	@echo "=== pytest: SQLite (everything but the browser) ==="
 	scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"
 	@echo "=== pytest: PostgreSQL (database tests, throwaway cluster) ==="
