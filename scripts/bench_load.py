@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import json
 import os
 import random
 import re
@@ -172,84 +173,112 @@ def post_headers(base: str, referer: str) -> dict:
     return {"Origin": base, "Referer": referer}  # what a browser sends with a same-origin form POST
 
 
-async def user_session(base: str, username: str, agency_lock: asyncio.Lock, stats: Stats, deadline: float,
-                       think: tuple[float, float], rng: random.Random) -> None:
-    async def pause():
-        await asyncio.sleep(rng.uniform(*think))
+async def log_in(client: httpx.AsyncClient, base: str, username: str, stats: Stats, pause) -> str:
+    """Log in, then open the agency's report for the current period as the button on the reports page does.
+    Returns the report's URL."""
+    login = await request(client, stats, "login page", "GET", "/accounts/login/")
+    form = form_with(parse(login.text), field="username")
+    if form is None:
+        stats.error("login page: no form", username)
+        raise LoadError
+    data = dict(form["fields"]) | {"username": username, "password": "demo"}
+    r = await request(client, stats, "login", "POST", "/accounts/login/", data=data,
+                      headers=post_headers(base, f"{base}/accounts/login/"))
+    if r.status_code != 302 or "sessionid" not in client.cookies:
+        stats.error("login: refused", f"{username}: {r.status_code}")
+        raise LoadError
+    await pause()
+    reports = await request(client, stats, "reports page", "GET", "/reports/")
+    form = form_with(parse(reports.text), field="period")
+    if form is None:
+        stats.error("reports page: no open button", username)
+        raise LoadError
+    r = await request(client, stats, "open report", "POST", form["action"], data=dict(form["fields"]),
+                      headers=post_headers(base, f"{base}/reports/"))
+    report_url = r.headers.get("location", "")
+    if not re.fullmatch(r"/reports/\d+/", report_url):
+        stats.error("open report: no report", f"{username}: {r.status_code} → {report_url!r}")
+        raise LoadError
+    return report_url
 
-    async with httpx.AsyncClient(base_url=base, timeout=60.0, follow_redirects=False) as client:
-        # Log in.
-        login = await request(client, stats, "login page", "GET", "/accounts/login/")
-        form = form_with(parse(login.text), field="username")
-        if form is None:
-            stats.error("login page: no form", username)
-            raise LoadError
-        data = dict(form["fields"]) | {"username": username, "password": "demo"}
-        r = await request(client, stats, "login", "POST", "/accounts/login/", data=data,
-                          headers=post_headers(base, f"{base}/accounts/login/"))
-        if r.status_code != 302 or "sessionid" not in client.cookies:
-            stats.error("login: refused", f"{username}: {r.status_code}")
-            raise LoadError
+
+async def work(client: httpx.AsyncClient, base: str, username: str, report_url: str, agency_lock: asyncio.Lock,
+               stats: Stats, deadline: float, pause) -> None:
+    """Until the deadline: home, the report form, think, save a draft, check the saved page shows it."""
+    n = 0
+    while time.monotonic() < deadline:
+        await request(client, stats, "home", "GET", "/")
         await pause()
-        # Open the agency's report for the current period, as the button on the reports page does.
-        reports = await request(client, stats, "reports page", "GET", "/reports/")
-        form = form_with(parse(reports.text), field="period")
-        if form is None:
-            stats.error("reports page: no open button", username)
-            raise LoadError
-        r = await request(client, stats, "open report", "POST", form["action"], data=dict(form["fields"]),
-                          headers=post_headers(base, f"{base}/reports/"))
-        report_url = r.headers.get("location", "")
-        if not re.fullmatch(r"/reports/\d+/", report_url):
-            stats.error("open report: no report", f"{username}: {r.status_code} → {report_url!r}")
-            raise LoadError
-        n = 0
-        while time.monotonic() < deadline:
+        async with agency_lock:
+            page = await request(client, stats, "report form", "GET", report_url)
+            form = form_with(parse(page.text), button=("action", "save"))
+            if form is None:
+                stats.error("report form: not editable", f"{username} {report_url}")
+                raise LoadError
             await pause()
-            await request(client, stats, "home", "GET", "/")
-            await pause()
-            async with agency_lock:
-                page = await request(client, stats, "report form", "GET", report_url)
-                form = form_with(parse(page.text), button=("action", "save"))
-                if form is None:
-                    stats.error("report form: not editable", f"{username} {report_url}")
-                    raise LoadError
-                await pause()
-                n += 1
-                marker = f"load test {username} #{n} {secrets.token_hex(4)}"
-                fields = [(k, v) for k, v in form["fields"] if k != "difficulties"]
-                fields += [("difficulties", f"Vướng mặt bằng ({marker})."), ("action", "save")]
-                r = await request(client, stats, "save draft", "POST", form["action"] or report_url,
-                                  content=urlencode(fields), headers=post_headers(base, f"{base}{report_url}")
-                                  | {"Content-Type": "application/x-www-form-urlencoded"})
-                if r.status_code != 302:
-                    stats.error("save draft: not saved", f"{username}: {r.status_code} (form shown again)")
-                    raise LoadError
-                saved = await request(client, stats, "report form", "GET", r.headers["location"])
-                if marker not in saved.text:
-                    stats.error("save draft: not persisted", f"{username}: {marker!r} missing after the redirect")
+            n += 1
+            marker = f"load test {username} #{n} {secrets.token_hex(4)}"
+            fields = [(k, v) for k, v in form["fields"] if k != "difficulties"]
+            fields += [("difficulties", f"Vướng mặt bằng ({marker})."), ("action", "save")]
+            r = await request(client, stats, "save draft", "POST", form["action"] or report_url,
+                              content=urlencode(fields), headers=post_headers(base, f"{base}{report_url}")
+                              | {"Content-Type": "application/x-www-form-urlencoded"})
+            if r.status_code != 302:
+                stats.error("save draft: not saved", f"{username}: {r.status_code} (form shown again)")
+                raise LoadError
+            saved = await request(client, stats, "report form", "GET", r.headers["location"])
+            if marker not in saved.text:
+                stats.error("save draft: not persisted", f"{username}: {marker!r} missing after the redirect")
+        await pause()
 
 
-async def run_users(base: str, usernames: list[str], duration: float, think: tuple[float, float]) -> Stats:
-    stats = Stats()
+async def run_users(base: str, usernames: list[str], duration: float, think: tuple[float, float]
+                    ) -> tuple[Stats, Stats]:
+    """The log-in phase (every user logs in and opens its report, a new user every 200 ms), then --duration
+    seconds of work by all of them together. Returns the two phases' figures."""
+    setup, stats = Stats(), Stats()
     locks: dict[str, asyncio.Lock] = collections.defaultdict(asyncio.Lock)
     rng = random.Random(12)
-    stats.started = time.monotonic()
-    deadline = stats.started + duration
+    waiting, everyone_ready = [len(usernames)], asyncio.Event()
+    setup.started = time.monotonic()
+
+    def arrived():
+        waiting[0] -= 1
+        if waiting[0] == 0:
+            setup.ended = stats.started = time.monotonic()
+            everyone_ready.set()
 
     async def one(i: int, username: str):
-        await asyncio.sleep(i * 0.2)  # ramp-up: a login every 200 ms
-        try:
-            await user_session(base, username, locks[username.removesuffix("_ld")], stats, deadline, think,
-                               random.Random(rng.random()))
-        except LoadError:
-            pass  # counted; this user stops (a real one would call the help desk)
-        except Exception as exc:  # noqa: BLE001 - a bug in the client is an error too, never silent
-            stats.error("client exception", f"{username}: {type(exc).__name__}: {exc}")
+        user_rng = random.Random(rng.random())
+
+        async def pause():
+            await asyncio.sleep(user_rng.uniform(*think))
+
+        await asyncio.sleep(i * 0.2)
+        async with httpx.AsyncClient(base_url=base, timeout=120.0, follow_redirects=False) as client:
+            report_url = None
+            try:
+                report_url = await log_in(client, base, username, setup, pause)
+            except LoadError:
+                pass  # counted; this user stops (a real one would call the help desk)
+            except Exception as exc:  # noqa: BLE001 - a bug in the client is an error too, never silent
+                setup.error("client exception", f"{username}: {type(exc).__name__}: {exc}")
+            finally:
+                arrived()
+            await everyone_ready.wait()
+            if report_url is None:
+                return
+            try:
+                await work(client, base, username, report_url, locks[username.removesuffix("_ld")], stats,
+                           stats.started + duration, pause)
+            except LoadError:
+                pass
+            except Exception as exc:  # noqa: BLE001
+                stats.error("client exception", f"{username}: {type(exc).__name__}: {exc}")
 
     await asyncio.gather(*(one(i, u) for i, u in enumerate(usernames)))
     stats.ended = time.monotonic()
-    return stats
+    return setup, stats
 
 
 async def run_floor(base: str, url: str, clients: int, total: int) -> Stats:
@@ -285,29 +314,61 @@ def line(label: str, values: list[float], seconds: float) -> str:
             f"{pct(ms, 99):>8.1f} {max(ms):>8.1f}")
 
 
-def report(engine: str, stats: Stats, floor: Stats | None, users: int) -> None:
+def table(title: str, stats: Stats) -> list[float]:
     seconds = stats.ended - stats.started
     every = [v for values in stats.latency.values() for v in values]
-    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n=== {engine}: {users} users, {seconds:.0f} s; machine load average {load} ({os.cpu_count()} cores) ===")
+    print(f"  {title}, {seconds:.0f} s:")
     print(f"  {'kind':<14} {'requests':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for kind in sorted(stats.latency):
         print(line(kind, stats.latency[kind], seconds))
     if every:
         print(line("overall", every, seconds))
-    print(f"  errors: {sum(stats.errors.values())}")
-    for kind, count in sorted(stats.errors.items()):
-        print(f"    {kind}: {count}  (e.g. {stats.samples[kind]})")
+    return every
+
+
+def report(engine: str, setup: Stats, stats: Stats, floor: Stats | None, users: int) -> None:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\n=== {engine}: {users} users; machine load average {load} ({os.cpu_count()} cores) ===")
+    table("log-in phase (log in, reports page, open the report; a user every 200 ms)", setup)
+    every = table("work phase (home, report form, save draft, saved form; all users at once)", stats)
+    errors = setup.errors + stats.errors
+    print(f"  errors: {sum(errors.values())}")
+    for kind, count in sorted(errors.items()):
+        print(f"    {kind}: {count}  (e.g. {setup.samples.get(kind) or stats.samples[kind]})")
     if floor is not None and floor.latency:
-        fs = floor.ended - floor.started
+        seconds, fs = stats.ended - stats.started, floor.ended - floor.started
         fl = floor.latency["static file"]
-        print(f"  floor: {len(fl):,} GETs of a static file by {users} clients without think time")
+        print(f"  floor: the work phase's number of requests, GETs of a static file by {users} clients, no think time:")
         print(line("floor", fl, fs))
         if every:
-            print(f"  ratio app ÷ floor: p50 {pct(every, 50) / pct(fl, 50):.1f}×, p95 {pct(every, 95) / pct(fl, 95):.1f}×"
-                  f"; floor req/s ÷ app req/s {len(fl) / fs / (len(every) / seconds):.1f}")
+            print(f"  ratio work ÷ floor: p50 {pct(every, 50) / pct(fl, 50):.1f}×, p95 "
+                  f"{pct(every, 95) / pct(fl, 95):.1f}×; floor req/s ÷ work req/s "
+                  f"{len(fl) / fs / (len(every) / seconds):.1f}")
         if floor.errors:
             print(f"  floor errors: {dict(floor.errors)}")
+
+
+def server_side(log: Path, made: int, floor: Stats | None) -> None:
+    """What the server's own JSON request log (dondoc.core.logs) says: lines, statuses, time inside Django."""
+    lines = []
+    for text in log.read_text(errors="replace").splitlines():
+        if text.startswith("{") and '"dondoc.request"' in text:
+            try:
+                lines.append(json.loads(text))
+            except json.JSONDecodeError:
+                continue
+    if not lines:
+        print("  server log: no JSON request line (structured logs off?)")
+        return
+    app = [x for x in lines if x["path"] != "/healthz" and not x["path"].startswith("/static/")]
+    statuses = collections.Counter(x["status"] // 100 * 100 for x in lines)
+    ms = [x["duration_ms"] for x in app]
+    print(f"  server log: {len(lines):,} JSON request lines ({len(app):,} app requests; the users made "
+          f"{made:,}, the floor's stylesheet look-up 1; static {sum(x['path'].startswith('/static/') for x in lines):,}, the floor made "
+          f"{floor.count if floor else 0:,}); statuses {dict(sorted(statuses.items()))}")
+    if ms:
+        print(f"  time inside the application (app requests): p50 {pct(ms, 50):.1f} ms, p95 {pct(ms, 95):.1f} ms, "
+              f"p99 {pct(ms, 99):.1f} ms — the rest of the client's latency is queueing and HTTP")
 
 
 # --- the server --------------------------------------------------------------------------------------------------
@@ -399,15 +460,16 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_healthy(base, server, log)
-        stats = asyncio.run(run_users(base, names, args.duration, (args.think_min, args.think_max)))
+        setup, stats = asyncio.run(run_users(base, names, args.duration, (args.think_min, args.think_max)))
         css = next(iter(parse(httpx.get(f"{base}/accounts/login/").text).links), None)
         floor = asyncio.run(run_floor(base, css, args.users, stats.count)) if css else None
     finally:
         print(f"server: {stop(server)}")
-    report(engine, stats, floor, len(names))
-    if stats.errors:
+    report(engine, setup, stats, floor, len(names))
+    server_side(log, setup.count + stats.count, floor)
+    if setup.errors or stats.errors:
         print(f"--- last lines of the server's log ---\n{tail(log)}")
-    return 1 if stats.errors or (floor and floor.errors) else 0
+    return 1 if setup.errors or stats.errors or (floor and floor.errors) else 0
 
 
 def in_postgres(args) -> int:
