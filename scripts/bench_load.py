@@ -380,7 +380,11 @@ def free_port() -> int:
 
 
 def tail(log: Path, lines: int = 30) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
+    """The log's last lines, less the request lines (one per request: they would hide the rest)."""
+    if not log.exists():
+        return ""
+    kept = [x for x in log.read_text(errors="replace").splitlines() if '"logger": "dondoc.request"' not in x]
+    return "\n".join(kept[-lines:])
 
 
 def dondoc(env: dict, *args: str, log: Path) -> None:
