@@ -225,8 +225,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Logs go to stderr (journald or the container collects them). Outside DEBUG, or with DONDOC_LOG_FORMAT=json, one
-# JSON object per line (dondoc/core/logs.py): one per request (dondoc.request), one per job (dondoc.jobs), and
-# Django's errors — a 500 with its traceback — as JSON too. DONDOC_LOG_FORMAT=text forces plain lines.
+# JSON object per line (dondoc/core/logs.py): one per request (dondoc.request), one per job or sweeper run
+# (dondoc.background), and Django's errors — a 500 with its traceback — as JSON too. DONDOC_LOG_FORMAT=text forces
+# plain lines.
 LOG_FORMAT = os.environ.get("DONDOC_LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"DONDOC_LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
@@ -242,6 +243,6 @@ LOGGING = {
     "loggers": {
         # A line per request and per job; quiet in the test suite and in DEBUG's console (runserver logs them).
         "dondoc.request": {"level": "WARNING" if TESTING or (DEBUG and LOG_FORMAT == "text") else "INFO"},
-        "dondoc.jobs": {"level": "WARNING" if TESTING else "INFO"},
+        "dondoc.background": {"level": "WARNING" if TESTING else "INFO"},
     },
 }

@@ -6,7 +6,7 @@ Settings (dondoc/settings.py LOGGING) put ``JsonFormatter`` on the console handl
 - every HTTP request, by ``dondoc.core.middleware.RequestLogMiddleware`` on the ``dondoc.request`` logger:
   ``{"time", "level", "logger", "message", "method", "path", "status", "duration_ms", "user_id", "request_id"}``
   (the path without its query string: search boxes put people's names there);
-- every background job or sweeper run, through ``log_job`` on the ``dondoc.jobs`` logger;
+- every background job or sweeper run, through ``log_job`` on the ``dondoc.background`` logger;
 - Django's own errors (a 500 with its traceback under ``"traceback"``), and any other warning, as JSON too.
 
 Every line written while a request is being served carries that request's ``request_id`` (the ``X-Request-ID``
@@ -22,7 +22,7 @@ import logging
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("dondoc_request_id", default=None)
 
-jobs_logger = logging.getLogger("dondoc.jobs")
+jobs_logger = logging.getLogger("dondoc.background")
 
 # Attributes every LogRecord has; anything else on a record was passed by the caller through ``extra``.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime", "taskName"}
@@ -60,7 +60,7 @@ class JsonFormatter(logging.Formatter):
 
 
 def log_job(name: str, status: str, duration: float, **fields) -> None:
-    """Log one line for one run of a background job or sweeper, on the ``dondoc.jobs`` logger.
+    """Log one line for one run of a background job or sweeper, on the ``dondoc.background`` logger.
 
     ``name`` is the job or command (``"send_outbox"``, ``"import_dossiers"``), ``status`` what became of it
     (``"ok"``, ``"failed"``, ``"skipped"``…; ``"failed"`` and ``"error"`` are logged at ERROR, the rest at INFO),

@@ -61,11 +61,11 @@ def test_a_server_error_is_logged_as_json_with_its_traceback_and_request_id(capl
 
 
 def test_a_job_run_is_one_json_line(caplog):
-    caplog.set_level(logging.INFO, logger="dondoc.jobs")
+    caplog.set_level(logging.INFO, logger="dondoc.background")
     log_job("send_outbox", "ok", 0.0123, sent=3)
     log_job("import_dossiers", "failed", 2.5, error="file unreadable")
     ok, failed = (json.loads(JsonFormatter().format(r)) for r in caplog.records)
-    assert ok | {"time": None} == {"time": None, "level": "INFO", "logger": "dondoc.jobs", "job": "send_outbox",
+    assert ok | {"time": None} == {"time": None, "level": "INFO", "logger": "dondoc.background", "job": "send_outbox",
                                    "status": "ok", "duration_ms": 12.3, "sent": 3,
                                    "message": "job send_outbox ok in 12 ms"}
     assert failed["level"] == "ERROR" and failed["error"] == "file unreadable" and failed["duration_ms"] == 2500.0
