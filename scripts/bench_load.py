@@ -22,7 +22,7 @@ Prints per engine: requests, req/s, p50/p95/p99 per request kind and overall, er
 CSRF failures, saves not persisted). Exits 1 if any error (0 errors required). Every request goes to 127.0.0.1.
 
 Usage: .venv/bin/python scripts/bench_load.py [--engine sqlite|postgresql|both] [--duration 300] [--users 50]
-                                              [--workers 4]
+                                              [--workers 2]
 """
 
 from __future__ import annotations
@@ -53,6 +53,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TODAY = "2020-10-05"
 HOST = "127.0.0.1"  # loopback only: the load never leaves this machine
+# An idle connection is not reused after 1 s: the server closes idle ones after its keep-alive (gunicorn: 2 s by
+# default), and a request sent on a connection the server is closing fails. Browsers retry such a request; httpx
+# does not, so without this the client would count the race as the server's error.
+LIMITS = httpx.Limits(keepalive_expiry=1.0)
 
 
 # --- HTML forms, read as a browser reads them -------------------------------------------------------------------
@@ -255,7 +259,7 @@ async def run_users(base: str, usernames: list[str], duration: float, think: tup
             await asyncio.sleep(user_rng.uniform(*think))
 
         await asyncio.sleep(i * 0.2)
-        async with httpx.AsyncClient(base_url=base, timeout=120.0, follow_redirects=False) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=120.0, follow_redirects=False, limits=LIMITS) as client:
             report_url = None
             try:
                 report_url = await log_in(client, base, username, setup, pause)
@@ -287,7 +291,7 @@ async def run_floor(base: str, url: str, clients: int, total: int) -> Stats:
     stats.started = time.monotonic()
 
     async def one():
-        async with httpx.AsyncClient(base_url=base, timeout=60.0) as client:
+        async with httpx.AsyncClient(base_url=base, timeout=120.0, limits=LIMITS) as client:
             while remaining[0] > 0:
                 remaining[0] -= 1
                 try:
@@ -472,7 +476,9 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
     report(engine, setup, stats, floor, len(names))
     server_side(log, setup.count + stats.count, floor)
     if setup.errors or stats.errors:
-        print(f"--- last lines of the server's log ---\n{tail(log)}")
+        kept = Path(tempfile.gettempdir()) / f"bench_load-{engine.lower()}-serve.log"
+        shutil.copyfile(log, kept)
+        print(f"--- last lines of the server's log (all of it: {kept}) ---\n{tail(log)}")
     return 1 if setup.errors or stats.errors or (floor and floor.errors) else 0
 
 
@@ -497,7 +503,8 @@ def main() -> int:
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--duration", type=float, default=300, help="seconds of load per engine (default 300)")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (dondoc serve --workers)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="web processes: dondoc serve --workers (default 2, serve's own default, one per core here)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()
