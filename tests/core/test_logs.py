@@ -69,3 +69,17 @@ def test_a_job_run_is_one_json_line(caplog):
                                    "status": "ok", "duration_ms": 12.3, "sent": 3,
                                    "message": "job send_outbox ok in 12 ms"}
     assert failed["level"] == "ERROR" and failed["error"] == "file unreadable" and failed["duration_ms"] == 2500.0
+
+
+JOB_LINE = ["shell", "--no-imports", "-c", "from dondoc.core.logs import log_job; log_job('send_outbox', 'ok', 0.5, sent=2)"]
+
+
+def test_outside_debug_a_real_process_writes_json_lines_on_stderr_and_debug_keeps_plain_text(tmp_path):
+    from tests.core.test_settings_and_clock import PRODUCTION, run
+
+    production = run(JOB_LINE, tmp_path, **PRODUCTION)
+    (line,) = [json.loads(x) for x in production.stderr.splitlines() if x.startswith("{")]
+    assert line["job"] == "send_outbox" and line["sent"] == 2 and line["duration_ms"] == 500.0
+    development = run(JOB_LINE, tmp_path, DONDOC_DEBUG="1")
+    assert "INFO dondoc.background job send_outbox ok in 500 ms" in development.stderr
+    assert not any(x.startswith("{") for x in development.stderr.splitlines())
