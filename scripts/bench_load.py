@@ -1,20 +1,22 @@
 """Deadline-day load test: 50 agency users against the production runtime (`dondoc serve`), on loopback only.
 
 For each engine (SQLite in a temporary file; PostgreSQL in a throwaway cluster made by scripts/with-postgres) it
-prepares a database (migrate + load_demo), a DONDOC_HOME (collectstatic, as production serves static files), then
-starts exactly `dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off, waits for /healthz to answer 200,
-and runs USERS simulated agency users for --duration seconds. Each user logs in (GET the login page for the CSRF
-token, POST), opens its agency's report for the current period once (POST /reports/open/, as the button on the
-reports page does), then loops: home `/`, its report form, think, save a draft (POST every field of the form, as
-the browser would, with a changed "difficulties" text), follow the redirect and check the text was saved. Think
-time between requests: uniform in [--think-min, --think-max] seconds. Then SIGTERM stops the server.
+prepares a database (migrate + load_demo) and a DONDOC_HOME (collectstatic; `dondoc serve` does it too), then starts
+exactly `dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off, waits for /healthz to answer 200, and runs
+USERS simulated agency users in two phases:
+- log-in phase, a new user every 200 ms: GET the login page (CSRF token), POST the login, open the reports page and
+  press its "Report of … for <this month>" button (POST /reports/open/);
+- work phase, --duration seconds from the moment every user is in: home `/`, the report form, think, save a draft
+  (POST every field of the form as the browser would, with a changed "difficulties" text), follow the redirect and
+  check the text was saved; again.
+Think time between requests: uniform in [--think-min, --think-max] seconds. Then SIGTERM stops the server.
 
 Users: the officer of every agency (user name = agency code in lower case, password "demo"), then agency heads
 (`<code>_ld`) until USERS are reached (the demo has 32 agencies). An officer and the head of one agency share one
 report: they take turns on it (one asyncio lock per agency, held from opening the form to the saved page), as two
 people of one office do; concurrent edits of one report are the optimistic-locking tests' business, not load.
 
-The floor, in the same run: the same number of requests, by the same number of clients with no think time, to a
+The floor, in the same run: the work phase's number of requests, by the same number of clients with no think time, to a
 static file (the stylesheet, served by WhiteNoise inside the same gunicorn) — what this machine's HTTP stack does
 at best; printed with the ratios app ÷ floor.
 
