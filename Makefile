@@ -1,4 +1,4 @@
-# dondoc — two commands: `make demo` and `make test` (see README.md).
+# dondoc — `make demo` (development server), `make serve` (production shape) and `make test` (see README.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed-stamp
 APT_PACKAGES := chromium fonts-liberation2 libreoffice-writer-nogui poppler-utils postgresql gettext
 DEMO_ENV := DONDOC_DEBUG=1 DONDOC_TODAY=2020-10-05
 DEV_ENV := DONDOC_DEBUG=1
+# `make serve`: the production runtime (DEBUG off) on the demo data, plain HTTP on loopback, a secret kept in var/,
+# e-mails printed (into each send_outbox run's output on /ops/) instead of sent.
+SERVE_ENV = DONDOC_TODAY=2020-10-05 DONDOC_INSECURE_HTTP=1 DONDOC_SECRET_KEY="$$(cat var/secret_key)" \
+	DONDOC_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: demo test test-parts venv system lint messages bench
+.PHONY: demo serve test test-parts venv system lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +36,17 @@ demo: venv
 	@echo "    <code>_ld      head of that agency: skhdt_ld, stc_ld, kbnn_ld, ..."
 	@echo ""
 	$(DEMO_ENV) $(BIN)/dondoc runserver 127.0.0.1:8000
+
+serve: venv
+	@mkdir -p var && test -s var/secret_key || (umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > var/secret_key)
+	$(SERVE_ENV) $(BIN)/dondoc migrate --no-input -v 1
+	$(SERVE_ENV) $(BIN)/dondoc load_demo
+	@echo ""
+	@echo "dondoc (production shape: gunicorn + worker + scheduler, DEBUG off) — http://127.0.0.1:8000"
+	@echo "  today is pinned to 05/10/2020; accounts as for make demo (password: demo); operations: /ops/ (admin)"
+	@echo "  health: http://127.0.0.1:8000/healthz — Ctrl-C stops everything"
+	@echo ""
+	$(SERVE_ENV) $(BIN)/dondoc serve --bind 127.0.0.1:8000
 
 lint: venv
 	$(BIN)/ruff check .

@@ -10,13 +10,14 @@ Environment (see README "Configuration"):
   DONDOC_INSECURE_HTTP=1      serve over plain HTTP on an intranet (turns off HTTPS redirect/secure cookies)
   DONDOC_LOG_FORMAT           json (default outside DEBUG: one JSON object per line on stderr) or text
   DONDOC_LOG_LEVEL            level of the root logger (default WARNING; requests and jobs log at INFO)
+  DONDOC_IMPORT_LIMITS=JSON   bounds of file parses per kind, e.g. '{"disbursements": {"rows": 3000000}}'
   DONDOC_EMAIL_URL-like vars  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                               DONDOC_EMAIL_BACKEND, DEFAULT_FROM_EMAIL
 """
 
 import os
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -83,10 +84,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
+    "csp",
     "template_partials",
     "django_tasks",
     "django_tasks_db",
     "dondoc.core",
+    "dondoc.jobs",
     "dondoc.accounts",
     "dondoc.outbox",
     "dondoc.deadlines",
@@ -101,15 +105,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "dondoc.core.middleware.RequestLogMiddleware",  # first: its duration covers everything below
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dondoc.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dondoc.core.middleware.NoStoreForUsersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "dondoc.core.middleware.BusyMiddleware",  # "database is locked" after the busy timeout: 503, not 500
+    "axes.middleware.AxesMiddleware",  # last: it answers the lockout page
 ]
 
 ROOT_URLCONF = "dondoc.urls"
@@ -151,8 +159,15 @@ DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work: Django's task framework (django-tasks backport) with its ORM backend — no broker, the same
-# database. `dondoc db_worker` (started by `dondoc serve`) runs the tasks.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# database. `dondoc worker` (started by `dondoc serve`) runs the tasks (ADR 0011). Under pytest tasks run at once,
+# in the process that enqueued them (deterministic tests); DONDOC_TASKS_BACKEND=database restores the queue for a
+# test that starts a real worker.
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend"}
+TASKS = {"default": {
+    "BACKEND": _TASK_BACKENDS[os.environ.get("DONDOC_TASKS_BACKEND") or ("immediate" if TESTING else "database")],
+    "QUEUES": ["default"],
+}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -160,6 +175,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in throttling (django-axes): 5 failures for one user name from one address lock that pair for 15 minutes,
+# even with the right password. IT unlocks early with `dondoc axes_reset_username NAME` (docs/operations.md).
+# Logins, failures, lockouts and logouts are AuditEvents (dondoc/accounts/security.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("DONDOC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DONDOC_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dondoc.accounts.security.client_ip"
+AXES_VERBOSE = False  # our audit log records each event
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are AuditEvents already
+DONDOC_BEHIND_PROXY = env_bool("DONDOC_BEHIND_PROXY")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -204,6 +232,7 @@ INSECURE_HTTP = env_bool("DONDOC_INSECURE_HTTP")
 # The test suite speaks plain HTTP to its test client; tests/core/test_settings.py checks the HTTPS setup.
 _https = not DEBUG and not INSECURE_HTTP and not TESTING
 SECURE_SSL_REDIRECT = _https
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a monitor on the machine itself probes http://127.0.0.1:PORT/healthz
 SESSION_COOKIE_SECURE = _https
 CSRF_COOKIE_SECURE = _https
 SECURE_HSTS_SECONDS = int(os.environ.get("DONDOC_HSTS_SECONDS", "31536000")) if _https else 0
@@ -211,6 +240,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 if env_bool("DONDOC_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): no inline script or style anywhere, Django's admin included (its scripts
+# are files). htmx's own indicator style is off (meta htmx-config in base.html; the rule is in app.css).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -231,6 +276,25 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOG_FORMAT = os.environ.get("DONDOC_LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"DONDOC_LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
+# Bounds of every parse, checked AFTER decompression (docs/adr/0010-one-importer.md, "Bounds"): per kind of file,
+# fields of dondoc.domain.bounds.Limits over its defaults (inflated 200 MB, 100,000 rows, 5M cells, 120 s).
+# The same limits hold on the command line and for uploads (both run outside the web request).
+# DONDOC_IMPORT_LIMITS='{"disbursements": {"rows": 3000000}}' (JSON) overrides single values.
+_MB = 1024 * 1024
+DONDOC_IMPORT_LIMITS = {
+    "default": {},
+    "dossiers": {"rows": 50_000, "cells": 1_000_000, "seconds": 120},
+    "plans": {"rows": 50_000, "cells": 2_500_000, "seconds": 300},
+    "disbursements": {"rows": 2_000_000, "cells": 20_000_000, "inflated_bytes": 512 * _MB,
+                      "member_bytes": 512 * _MB, "seconds": 1800},
+    "program": {"inflated_bytes": 50 * _MB, "member_bytes": 50 * _MB, "paragraphs": 20_000, "seconds": 120},
+}
+if os.environ.get("DONDOC_IMPORT_LIMITS"):
+    import json as _json
+
+    for _kind, _values in _json.loads(os.environ["DONDOC_IMPORT_LIMITS"]).items():
+        DONDOC_IMPORT_LIMITS.setdefault(_kind, {}).update(_values)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -5,14 +5,17 @@ from django.urls import include, path
 from dondoc.accounts import views as account_views
 from dondoc.core import views as core_views
 from dondoc.home import views as home_views
+from dondoc.jobs import views as job_views
 
 admin.site.site_header = "dondoc"
 admin.site.site_title = "dondoc"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", home_views.healthz, name="healthz"),
+    path("ops/", home_views.operations_page, name="ops"),
     path("audit/", core_views.audit_list, name="audit"),
+    path("jobs/", job_views.job_list, name="jobs"),
     path("agencies/", include("dondoc.accounts.urls")),
     path("programs/", include("dondoc.programs.urls")),
     path("tasks/", include("dondoc.programs.task_urls")),

@@ -6,6 +6,9 @@ floor  = stdlib csv parse of the file + one raw executemany of the same rows (as
 import = importers.import_disbursements() on the same file: header detection, Vietnamese numbers and dates,
          project lookup, validation, idempotence keys, bulk insert with the unique index, audit.
 Prints rows/s of both, the ratio floor time ÷ import time (target ≥ 0.5) and the peak memory of each phase.
+On SQLite, a second process writes (one short UPDATE transaction every 50 ms, as a web request would) during the
+import and the longest wait for the write lock is printed (target < 2 s: the import writes in short transactions,
+ADR 0012).
 
 Usage: scripts/bench_import.py [--rows 1000000] [--projects 3000] [--database-url URL] [--keep]
 (default database: a fresh SQLite file in the temporary directory; pass a postgresql:// URL to measure there).
@@ -43,6 +46,27 @@ def generate(path: Path, rows: int, codes: list[str]) -> None:
         w.writerow(["STT", "Mã dự án", "Ngày thanh toán", "Số chứng từ", "Số tiền (đồng)"])
         for i in range(1, rows + 1):
             w.writerow([i, rng.choice(codes), rng.choice(days), f"KB{i:08d}", rng.randint(1, 5000) * 100_000])
+
+
+def concurrent_writer(db_path: str, stop, results) -> None:
+    """In another process: short write transactions until ``stop`` is set; sends (writes, failures, waits)."""
+    import sqlite3
+
+    con = sqlite3.connect(db_path, timeout=20, isolation_level=None)  # the web's busy timeout
+    waits, failures = [], 0
+    while not stop.is_set():
+        start = time.perf_counter()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            waits.append(time.perf_counter() - start)
+            con.execute("UPDATE investment_project SET additional_need = additional_need WHERE id = "
+                        "(SELECT MIN(id) FROM investment_project)")
+            con.execute("COMMIT")
+        except sqlite3.OperationalError:
+            failures += 1
+        time.sleep(0.05)
+    con.close()
+    results.send((len(waits), failures, waits))
 
 
 def floor(path: Path) -> float:
@@ -105,9 +129,26 @@ def main() -> int:
     t_floor = floor(path)
     floor_peak = peak_mb()
     print(f"floor : {t_floor:6.2f} s  {args.rows / t_floor:>10,.0f} rows/s  (csv parse + one raw executemany)")
+    writer = None
+    if connection.vendor == "sqlite":
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        stop, (receive, send) = ctx.Event(), ctx.Pipe(duplex=False)
+        connection.close()  # not shared with the forked writer
+        writer = ctx.Process(target=concurrent_writer, args=(str(connection.settings_dict["NAME"]), stop, send))
+        writer.start()
     start = time.perf_counter()
     out = import_disbursements(path=path)
     t_import = time.perf_counter() - start
+    if writer is not None:
+        stop.set()
+        writes, failures, waits = receive.recv()
+        writer.join()
+        waits.sort()
+        print(f"concurrent writes during the import: {writes} done, {failures} failed (database is locked), "
+              f"wait for the lock p50 {waits[len(waits) // 2] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms "
+              f"(target < 2000 ms)" if waits else f"concurrent writes: none done, {failures} failed")
     if not out.ok or out.created != args.rows:
         print(f"import failed: {out.error_count} errors, created {out.created}: {out.errors[:3]}")
         return 1

@@ -5,9 +5,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import translation
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, Role
@@ -70,6 +72,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
     LAYERS.switch([])
     LAYERS.blocker = None
+
+
+@pytest.fixture(autouse=True)
+def _working_language():
+    """Each test starts in the product's language: a command or view that switched to English (a `--json`
+    run, the language cookie) must not leak into the next test's messages."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True, scope="session")

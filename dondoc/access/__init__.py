@@ -20,7 +20,7 @@ from django.http import Http404
 from dondoc.accounts.models import Agency, Role
 from dondoc.accounts.roles import agency_ids, forget, is_leader, is_province_admin, role_labels, sees_all
 from dondoc.investment import permissions as investment_policy
-from dondoc.investment.models import Project, Proposal
+from dondoc.investment.models import Project, Proposal, ProposedTransfer
 from dondoc.petitions import permissions as petition_policy
 from dondoc.petitions.models import Petition
 
@@ -39,7 +39,8 @@ MEMBER_OWN = "heads and officers of the object's agency"  # officers prepare, he
 
 RULES: dict[str, str] = {
     "agency.view": READ, "agency.edit": HEAD_OWN, "agency.create": ADMIN, "membership.manage": ADMIN,
-    "organisation.edit": ADMIN, "audit.view": ADMIN,
+    "alias.edit": ADMIN, "alias.propose": HEAD_OWN, "alias.decide": ADMIN,  # aliases steer every import
+    "organisation.edit": ADMIN, "audit.view": ADMIN, "ops.view": ADMIN,
     "program.manage": ADMIN, "task.view": READ,
     "assignment.update": MEMBER_OWN, "assignment.reopen": ADMIN,
     "extension.request": MEMBER_OWN, "extension.recommend": ADMIN, "extension.decide": LEADER,
@@ -52,7 +53,8 @@ RULES: dict[str, str] = {
 
 # Feature policies for objects whose rules depend on more than one agency or on their state.
 POLICIES = {"petition": petition_policy.can}
-SCOPES = {Petition: petition_policy.scope, Proposal: investment_policy.scope_proposals}
+SCOPES = {Petition: petition_policy.scope, Proposal: investment_policy.scope_proposals,
+          ProposedTransfer: investment_policy.scope_transfers}
 
 PERMISSIONS = frozenset(RULES) | frozenset(f"petition.{verb}" for verb in petition_policy.ACTIONS)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from dondoc.core import audit
 
 from . import roles
-from .models import Agency, AgencyGroup, AgencyName, Membership, Organisation
+from .models import Agency, AgencyGroup, AgencyName, AliasProposal, Membership, Organisation
 
 AGENCY_FIELDS = ["code", "name", "aliases", "kind", "parent", "email", "valid_from", "valid_to", "successor"]
 ORGANISATION_FIELDS = [
@@ -141,3 +141,50 @@ def save_organisation(*, actor, organisation: Organisation | None = None, **fiel
         audit.record(actor=actor, kind="organisation.create" if created else "organisation.update",
                      target=organisation, agency=organisation.issuer_agency, old=None if created else old, new=new)
     return organisation
+
+
+def _clean_alias(text: str) -> str:
+    return " ".join(text.split())
+
+
+@transaction.atomic
+def propose_alias(*, actor, agency: Agency, alias: str, at: dt.datetime) -> AliasProposal:
+    """An agency head asks the province administrator to add ``alias`` to his agency. Refused at once when
+    it already designates another agency (the administrator checks again when deciding)."""
+    alias = _clean_alias(alias)
+    if not alias:
+        raise ValidationError(_("Write the alias to propose."))
+    if alias in (agency.aliases or []):
+        raise ValidationError(_("“%(alias)s” is already an alias of this agency.") % {"alias": alias})
+    from .reference import alias_clashes  # the reference loader calls these actions
+
+    clashes = alias_clashes(code=agency.code, aliases=[alias])
+    if clashes:
+        raise ValidationError(_("“%(alias)s” already designates %(other)s in the registry; an alias must name "
+                                "only this agency.") % {"alias": alias, "other": clashes[0][1]})
+    if agency.alias_proposals.filter(alias=alias, state=AliasProposal.State.PENDING).exists():
+        raise ValidationError(_("“%(alias)s” is already waiting for a decision.") % {"alias": alias})
+    proposal = AliasProposal.objects.create(agency=agency, alias=alias, proposed_by=actor, proposed_at=at)
+    audit.record(actor=actor, kind="agency.alias_propose", target=proposal, agency=agency,
+                 new={"alias": alias}, at=at)
+    return proposal
+
+
+@transaction.atomic
+def decide_alias(*, actor, proposal: AliasProposal, approve: bool, note: str = "",
+                 at: dt.datetime) -> AliasProposal:
+    """The province administrator approves (the alias is added, if it still names only this agency) or
+    rejects a pending proposal."""
+    proposal = AliasProposal.objects.select_for_update().select_related("agency").get(pk=proposal.pk)
+    if proposal.state != AliasProposal.State.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    agency = proposal.agency
+    if approve and proposal.alias not in agency.aliases:
+        update_agency(actor=actor, agency=agency, aliases=[*agency.aliases, proposal.alias])
+    proposal.state = AliasProposal.State.APPROVED if approve else AliasProposal.State.REJECTED
+    proposal.decided_by, proposal.decided_at, proposal.note = actor, at, note.strip()
+    proposal.save()
+    audit.record(actor=actor, kind="agency.alias_approve" if approve else "agency.alias_reject", target=proposal,
+                 agency=agency, old={"state": "pending"}, new={"state": proposal.state, "alias": proposal.alias},
+                 note=proposal.note, at=at)
+    return proposal

@@ -14,13 +14,23 @@ class AgencyContactForm(forms.ModelForm):
         model = Agency
         fields = ["email"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, edit_aliases: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["aliases_text"].initial = "\n".join(self.instance.aliases or [])
+        if edit_aliases:  # the province administrator only: aliases steer every import
+            self.fields["aliases_text"].initial = "\n".join(self.instance.aliases or [])
+        else:
+            del self.fields["aliases_text"]
 
     def changes(self) -> dict:
-        aliases = [line.strip() for line in self.cleaned_data["aliases_text"].splitlines() if line.strip()]
-        return {"email": self.cleaned_data["email"], "aliases": aliases}
+        data = {"email": self.cleaned_data["email"]}
+        if "aliases_text" in self.fields:
+            data["aliases"] = [line.strip() for line in self.cleaned_data["aliases_text"].splitlines() if line.strip()]
+        return data
+
+
+class AliasProposalForm(forms.Form):
+    alias = forms.CharField(label=_("Alias"), max_length=255,
+                            help_text=_("A short form of your agency's name used in documents."))
 
 
 class OrganisationForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,18 @@ class Agency(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = search_key(self.name)  # derived field, not business logic
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """An alias may designate only this agency: imports resolve names through the whole registry, so an
+        alias that is another agency's name would hand that agency's investors and dossiers to this one."""
+        from .reference import alias_clashes  # the registry reads this model
+
+        clashes = alias_clashes(code=self.code, aliases=list(self.aliases or []))
+        if clashes:
+            raise ValidationError({"aliases": [
+                _("“%(alias)s” already designates %(other)s in the registry; an alias must name only this "
+                  "agency.") % {"alias": alias, "other": other} for alias, other in clashes
+            ]})
 
     @property
     def sort_key(self):
@@ -168,3 +181,35 @@ class Organisation(models.Model):
     @classmethod
     def on(cls, day: dt.date) -> "Organisation | None":
         return cls.objects.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+
+class AliasProposal(models.Model):
+    """An agency head proposes a spelling of his agency's name; the province administrator decides."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.CASCADE,
+                               related_name="alias_proposals")
+    alias = models.CharField(_("alias"), max_length=255)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING,
+                             db_index=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("alias proposal")
+        verbose_name_plural = _("alias proposals")
+        constraints = [models.UniqueConstraint(fields=["agency", "alias"], condition=Q(state="pending"),
+                                               name="aliasproposal_one_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.alias}"

@@ -3,17 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.core import audit, clock
 from dondoc.domain.text import search_key, sort_key
 
 from . import actions
-from .forms import AgencyContactForm, OrganisationForm
-from .models import Agency, AgencyKind, Organisation
+from .forms import AgencyContactForm, AliasProposalForm, OrganisationForm
+from .models import Agency, AgencyKind, AliasProposal, Organisation
 
 
 @login_required
@@ -33,6 +34,8 @@ def agency_list(request):
     return render(request, "accounts/agency_list.html", {
         "agencies": rows, "q": q, "kind": kind, "kinds": AgencyKind.choices, "today": today,
         "sort": request.GET.get("sort", "code"),
+        "pending_aliases": (AliasProposal.objects.filter(state=AliasProposal.State.PENDING).count()
+                            if access.can(request.user, "alias.decide") else None),
     })
 
 
@@ -47,7 +50,73 @@ def agency_detail(request, code):
         "predecessors": agency.predecessors.all(),
         "groups": agency.groups.all(),
         "can_edit": access.can(request.user, "agency.edit", agency),
+        "can_propose": access.can(request.user, "alias.propose", agency),
+        "can_decide": access.can(request.user, "alias.decide", agency),
+        "proposals": agency.alias_proposals.select_related("proposed_by", "decided_by")[:20],
+        "proposal_form": AliasProposalForm(),
     })
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """An action's ValidationError on the form; errors on ``aliases`` go under the aliases box."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for field, texts in errors.items():
+        target = field if field in form.fields else ("aliases_text" if field == "aliases" else None)
+        form.add_error(target if target in form.fields else None, texts)
+
+
+@login_required
+@require_POST
+def alias_propose(request, code):
+    agency = access.get_agency_for(request.user, code)
+    if not access.can(request.user, "alias.propose", agency):
+        raise Http404
+    form = AliasProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.propose_alias(actor=request.user, agency=agency, alias=form.cleaned_data["alias"],
+                                  at=clock.now())
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Proposal sent to the province administrator."))
+    else:
+        messages.error(request, _("Write the alias to propose."))
+    return redirect("agencies:detail", code=agency.code)
+
+
+@login_required
+def alias_proposals(request):
+    if not access.can(request.user, "alias.decide"):
+        raise Http404
+    proposals = AliasProposal.objects.select_related("agency", "proposed_by", "decided_by")
+    return render(request, "accounts/alias_proposals.html", {
+        "pending": proposals.filter(state=AliasProposal.State.PENDING),
+        "decided": proposals.exclude(state=AliasProposal.State.PENDING)[:50],
+    })
+
+
+@login_required
+@require_POST
+def alias_decide(request, pk):
+    proposal = get_object_or_404(AliasProposal.objects.select_related("agency"), pk=pk)
+    if not access.can(request.user, "alias.decide", proposal.agency):
+        raise Http404
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "reject"):
+        return HttpResponseBadRequest(_("Choose approve or reject."))
+    try:
+        actions.decide_alias(actor=request.user, proposal=proposal, approve=decision == "approve",
+                             note=request.POST.get("note", "")[:255], at=clock.now())
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("Alias approved.") if decision == "approve" else _("Proposal rejected."))
+    if request.POST.get("next") == "list":
+        return redirect("agencies:alias_proposals")
+    return redirect("agencies:detail", code=proposal.agency.code)
 
 
 @login_required
@@ -55,12 +124,13 @@ def agency_edit(request, code):
     agency = access.get_agency_for(request.user, code)
     if not access.can(request.user, "agency.edit", agency):
         raise Http404
-    form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk))
+    form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk),
+                             edit_aliases=access.can(request.user, "alias.edit", agency))
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_agency(actor=request.user, agency=agency, **form.changes())
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("agencies:detail", code=agency.code)

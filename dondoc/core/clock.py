@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from dondoc.domain import vn_dates
 
+from . import params
+
 
 def today() -> dt.date:
     pinned = getattr(settings, "DONDOC_TODAY", None)
@@ -37,8 +39,9 @@ def now() -> dt.datetime:
 
 
 def optional_date(value: str | None) -> dt.date | None:
-    """``parse_date`` for filters: None when the value is empty or not a date (the screen says so)."""
-    return vn_dates.optional_date(value)
+    """``parse_date`` for filters: None when the value is empty, not a date or outside 1900..2100 (the screen
+    says so). The one parser of view parameters is ``dondoc.core.params``."""
+    return params.optional_date(value)
 
 
 def parse_date(value: str) -> dt.date:

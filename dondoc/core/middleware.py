@@ -5,7 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.functional import empty
 
 from . import logs
@@ -30,6 +30,46 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreForUsersMiddleware:
+    """Pages shown to a signed-in user are never kept by the browser or a proxy (a shared office PC, the back
+    button after logout). Public pages, static files and /healthz keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        match = getattr(request, "resolver_match", None)
+        if (user is not None and user.is_authenticated and not (match and match.url_name == "healthz")
+                and "no-store" not in response.get("Cache-Control", "")):  # a view's own no-store is kept as is
+            patch_cache_control(response, no_store=True, private=True, no_cache=True, max_age=0)
+        return response
+
+
+class BusyMiddleware:
+    """A write that still finds the SQLite database locked after the busy timeout answers 503 "busy, try again" (with
+    Retry-After) instead of a 500. Imports write in short transactions (ADR 0012), so this is rare; it is not an
+    error of the user's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import OperationalError
+        from django.shortcuts import render
+
+        if not isinstance(exception, OperationalError) or "locked" not in str(exception):
+            return None
+        logging.getLogger("dondoc.busy").warning("database locked: %s %s", request.method, request.path)
+        response = render(request, "core/busy.html", status=503)
+        response["Retry-After"] = "5"
         return response
 
 

@@ -1,20 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from dondoc import access
 from dondoc.accounts.models import Agency
 
 from . import clock
 from .models import AuditEvent
-
-
-@require_GET
-def healthz(request):
-    """Liveness for the operator's monitor: the database answers."""
-    return JsonResponse({"ok": True, "agencies": Agency.objects.count()})
 
 
 @login_required

@@ -18,6 +18,7 @@ from dondoc.core import calendar
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 from dondoc.domain.vn_dates import parse_date
+from dondoc.importers.limits import limits_for
 from dondoc.importers.result import ImportResult
 from dondoc.importers.tables import TableError, match_header, read_rows
 
@@ -39,6 +40,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = {"type", "agency", "reference", "subject", "received_on"}
 DATES = ("received_on", "paused_on", "resumed_on", "completed_on")
+PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
 class _Rollback(Exception):
@@ -89,14 +91,14 @@ def _find_type(index: dict, value: str) -> DossierType | None:
 
 
 def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, user=None,
-                 everything: bool = False) -> Report:
+                 everything: bool = False, progress=None) -> Report:
     """Import dossiers from a file's bytes: rows of the agencies ``user`` (web upload) may enter, or of every agency
-    with ``everything=True`` (the command line)."""
+    with ``everything=True`` (the command line). ``progress(rows, fraction)`` is told every PROGRESS_EVERY rows."""
     if user is None and not everything:
         raise TypeError("run_dossiers() needs a user, or everything=True for the whole province")
     report = Report(kind="dossiers", dry_run=dry_run)
     try:
-        rows = read_rows(name, data)
+        rows = read_rows(name, data, limits_for("dossiers"))
         header_at, columns, headers = match_header(rows, SYNONYMS, REQUIRED)
     except TableError as exc:
         missing = ", ".join(SYNONYMS[f][0] for f in sorted(REQUIRED))
@@ -122,6 +124,8 @@ def run_dossiers(*, name: str, data: bytes, dry_run: bool = False, actor=None, u
         if all(c in ("", None) for c in cells.values()):
             continue
         report.rows += 1
+        if progress and report.rows % PROGRESS_EVERY == 0:
+            progress(report.rows, (i - header_at - 1) / max(1, len(rows) - header_at - 1))
         before = report.error_count
         item: dict = {}
         for fld in ("type", "agency", "reference", "subject"):

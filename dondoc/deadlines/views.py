@@ -7,17 +7,21 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import calendar, clock
+from dondoc.core import calendar, clock, params
 from dondoc.core.models import AuditEvent, CalendarOverride
 from dondoc.domain import sla
 from dondoc.domain.workdays import CalendarRangeError
+from dondoc.jobs import actions as job_actions
+from dondoc.jobs.models import Job
 
 from . import actions, importers, queries
+from . import jobs as dossier_jobs
 from .forms import DossierForm, EventForm, ImportForm, OverrideForm
 from .labels import STATE_LABELS
 
@@ -139,27 +143,32 @@ def dossier_event(request, pk, event):
 
 @login_required
 def dossier_import(request):
+    """Upload → a background job parses and applies the file (ADR 0011); this page shows the job's progress and
+    then its report (``?job=N``, the uploader's own jobs only)."""
     if not queries.entry_agencies(request.user).exists():
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = importers.run_dossiers(name=upload.name, data=upload.read(), dry_run=form.cleaned_data["dry_run"],
-                                        actor=request.user, user=request.user)
-    return render(request, "deadlines/import.html", {
-        "form": form, "report": report, "lines": importers.text_lines(report) if report else [],
-        "columns": [words[0] for words in importers.SYNONYMS.values()],
-    })
+        job = job_actions.create_job(actor=request.user, kind=dossier_jobs.KIND, uploaded=form.cleaned_data["file"],
+                                     options={}, dry_run=form.cleaned_data["dry_run"], folder="deadlines/imports",
+                                     at=timezone.now())
+        return redirect(f"{reverse('deadlines:import')}?job={job.pk}")
+    job = None
+    if request.GET.get("job", "").isdigit():
+        job = Job.objects.filter(pk=int(request.GET["job"]), kind=dossier_jobs.KIND, created_by=request.user).first()
+        if job is None:
+            raise Http404
+    context = {"form": form, "job": job, "result": (job.result or {}) if job else {},
+               "columns": [words[0] for words in importers.SYNONYMS.values()]}
+    if job is not None and request.htmx:
+        return render(request, "deadlines/import.html#status", context)
+    return render(request, "deadlines/import.html", context)
 
 
 @login_required
 def calendar_view(request):
     today = clock.today()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
+    year = params.year(request.GET, default=today.year)
     cal = calendar.get_calendar()
     if year not in cal.years:
         year = today.year

@@ -35,7 +35,7 @@ def name_key(name: str) -> str:
     return key.strip()
 
 
-def _candidates(key: str) -> list[str]:
+def candidates(key: str) -> list[str]:
     """The key, then progressively less qualified variants of it."""
     out = [key]
     untitled = _TITLES.sub("", key)
@@ -52,37 +52,57 @@ def _candidates(key: str) -> list[str]:
 class Entry:
     code: str
     names: tuple[str, ...]
+    aliases: tuple[str, ...] = ()  # weaker than names: an alias never overrides another entry's name
 
 
 @dataclass
 class Registry:
-    """Lookup table of agency and group names. Group codes start with '@'."""
+    """Lookup table of agency and group names. Group codes start with '@'.
+
+    ``strict`` (the shipped reference data) refuses a name claimed by two codes. Otherwise (the registry in the
+    database, which people edit) a clash never stops a reader: an alias that is another entry's name is
+    ignored, a name or alias claimed by two entries resolves to nothing, and each clash is listed in
+    ``conflicts`` for the caller to report.
+    """
 
     entries: list[Entry]
+    strict: bool = True
     _index: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    conflicts: list[str] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
-        for entry in self.entries:
-            for name in entry.names:
-                key = name_key(name)
-                other = self._index.get(key)
-                if other and other != entry.code:
-                    raise ValueError(f"name {name!r} is claimed by both {other} and {entry.code}")
-                self._index[key] = entry.code
+        ambiguous: set[str] = set()
+        for weak in (False, True):
+            strong_keys = set(self._index) | ambiguous
+            for entry in self.entries:
+                for name in entry.aliases if weak else entry.names:
+                    key = name_key(name)
+                    other = self._index.get(key)
+                    if key in ambiguous or other is None or other == entry.code:
+                        if key not in ambiguous:
+                            self._index[key] = entry.code
+                        continue
+                    if self.strict:
+                        raise ValueError(f"name {name!r} is claimed by both {other} and {entry.code}")
+                    self.conflicts.append(f"{name!r}: {other}, {entry.code}")
+                    if weak and key in strong_keys:
+                        continue  # another entry's name wins over this alias
+                    ambiguous.add(key)
+                    del self._index[key]
 
     @classmethod
-    def from_reference(cls, data: dict) -> Registry:
+    def from_reference(cls, data: dict, *, strict: bool = True) -> Registry:
         """Build from the reference JSON layout (``agencies`` and ``groups`` lists)."""
         entries = [
-            Entry(a["code"], (a["name"], *a.get("aliases", []), *a.get("former_names", [])))
+            Entry(a["code"], (a["name"], *a.get("former_names", [])), tuple(a.get("aliases", [])))
             for a in data.get("agencies", [])
         ]
         entries += [Entry(g["code"], (g["name"], *g.get("phrases", []))) for g in data.get("groups", [])]
-        return cls(entries)
+        return cls(entries, strict)
 
     def resolve(self, name: str) -> str | None:
         """Return the code for ``name``, or None when it is not a registry agency or group."""
-        for key in _candidates(name_key(name)):
+        for key in candidates(name_key(name)):
             code = self._index.get(key)
             if code:
                 return code

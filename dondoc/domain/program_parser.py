@@ -28,9 +28,10 @@ from datetime import date
 from pathlib import Path
 
 from .agencies import Registry
+from .bounds import Limits
 from .program_actors import ActorScanner
 from .program_dates import clauses, extract_schedule, find_recurrence
-from .program_reader import NO_CONVERTERS, Converters, ParseError, clean_lines, read_file
+from .program_reader import NO_CONVERTERS, Converters, ParseError, clean_lines, read_lines
 from .text import fold
 
 __all__ = ["Converters", "ParseError", "parse_file", "parse_text", "scanner_for"]
@@ -297,6 +298,8 @@ def parse_text(text: str, registry: Registry) -> dict:
     return parse_lines(clean_lines(text), registry)
 
 
-def parse_file(path: str | Path, registry: Registry, converters: Converters = NO_CONVERTERS) -> dict:
-    """Parse a .txt, .docx, .html, text .pdf or (with an office converter) .doc file. Raises ParseError."""
-    return parse_lines(clean_lines(read_file(path, converters)), registry)
+def parse_file(path: str | Path, registry: Registry, converters: Converters = NO_CONVERTERS,
+               limits: Limits | None = None) -> dict:
+    """Parse a .txt, .docx, .html, text .pdf or (with an office converter) .doc file. Raises ParseError, or
+    LimitExceeded beyond ``limits``."""
+    return parse_lines(read_lines(path, converters, limits), registry)

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .bounds import Budget, LimitExceeded, Limits, check_docx
 from .legacy_encodings import decode_bytes, to_unicode
 from .text import fold, fold_tone, nfc
 
 
 class ParseError(ValueError):
-    """The document cannot be read or holds no text. The message is one line."""
+    """The document cannot be read or holds no text. The message is one line; ``code`` names the common cases
+    ("not_docx", "not_pdf", "not_doc", "empty") so that an adapter can say them in the user's language."""
+
+    def __init__(self, message: str, code: str = ""):
+        self.code = code
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -74,60 +80,94 @@ def clean_lines(text: str) -> list[str]:
 
 
 # --- Files -------------------------------------------------------------------------------------------
-def read_file(path: str | Path, converters: Converters = NO_CONVERTERS) -> str:
-    """The text of a document file. Raises ParseError when it cannot be read or is empty."""
+def read_file(path: str | Path, converters: Converters = NO_CONVERTERS, limits: Limits | None = None) -> str:
+    """The text of a document file. Raises ParseError when it cannot be read or is empty, LimitExceeded beyond
+    ``limits`` (inflated size and paragraphs of a .docx, text size, time)."""
     path = Path(path)
+    limits = limits or Limits()
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ParseError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not data.strip():
-        raise ParseError(f"empty document: {path.name}")
+        raise ParseError(f"empty document: {path.name}", "empty")
     kind = _kind(path, data[:2048])
+    budget = Budget(limits.seconds)
     try:
         if kind == "pdf":
             text = _pdf_text(path, converters)
         elif kind == "docx":
-            text = _docx_text(path)
+            text = _docx_text(path, limits, budget)
         elif kind == "office":
-            text = _office_text(path, converters)
+            text = _office_text(path, converters, limits, budget)
         elif kind == "html":
             text = _html_text(data)
         else:
             text = decode_bytes(data)
-    except ParseError:
+    except (ParseError, LimitExceeded):
         raise
     except Exception as exc:  # a damaged file: report it on one line
-        raise ParseError(f"cannot read {path.name}: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
+        code = "not_docx" if kind == "docx" else "not_pdf" if kind == "pdf" else ""
+        raise ParseError(f"cannot read {path.name}: {type(exc).__name__}: {exc}".splitlines()[0], code) from exc
+    if len(text) > limits.text_bytes:
+        raise LimitExceeded("text_bytes", limits.text_bytes, len(text))
+    budget.check()
     if not text.strip():
-        raise ParseError(f"empty document: {path.name}")
+        raise ParseError(f"empty document: {path.name}", "empty")
     return text
 
 
+def read_lines(path: str | Path, converters: Converters = NO_CONVERTERS, limits: Limits | None = None) -> list[str]:
+    """``clean_lines`` of ``read_file``, at most ``limits.paragraphs`` of them (LimitExceeded beyond)."""
+    limits = limits or Limits()
+    lines = clean_lines(read_file(path, converters, limits))
+    if len(lines) > limits.paragraphs:
+        raise LimitExceeded("paragraphs", limits.paragraphs, len(lines))
+    return lines
+
+
+_OLE = b"\xd0\xcf\x11\xe0"
+
+
 def _kind(path: Path, head: bytes) -> str:
+    """What the file is by its first bytes; a name that promises another format than the bytes hold is refused
+    (random bytes named .docx or .pdf would otherwise be read as text and give nothing)."""
     suffix = path.suffix.lower()
     if head.startswith(b"%PDF"):
         return "pdf"
+    if suffix == ".pdf":
+        raise ParseError(f"{path.name} is not a PDF file", "not_pdf")
     if head.startswith(b"PK"):
         return "docx" if suffix != ".odt" else "office"
-    if head.startswith(b"\xd0\xcf\x11\xe0") or head.startswith(b"{\\rtf") or suffix in (".doc", ".rtf", ".odt"):
+    if suffix == ".docx":
+        raise ParseError(f"{path.name} is not a .docx document", "not_docx")
+    if head.startswith(_OLE) or head.startswith(b"{\\rtf"):
         return "office"
+    if suffix in (".doc", ".rtf", ".odt"):
+        if suffix == ".doc" and re.search(rb"<(?:!doctype html|html)\b", head, re.IGNORECASE):
+            return "html"  # Word's "web page" saved as .doc
+        raise ParseError(f"{path.name} is not a {suffix} document", "not_doc")
     if suffix in (".html", ".htm") or re.search(rb"<(?:!doctype html|html|body|div|p)\b", head, re.IGNORECASE):
         return "html"
     return "txt"
 
 
 # --- .docx -------------------------------------------------------------------------------------------
-def _docx_text(source: Path | bytes) -> str:
+def _docx_text(source: Path | bytes, limits: Limits | None = None, budget: Budget | None = None) -> str:
     import docx  # python-docx
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
+    limits = limits or Limits()
+    budget = budget or Budget(limits.seconds)
+    check_docx(io.BytesIO(source) if isinstance(source, bytes) else str(source), limits)  # before lxml loads it
     document = docx.Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
     numbering = _Numbering(document)
     lines: list[str] = []
 
     def paragraph(p) -> None:
+        if not len(lines) % 256:
+            budget.check()
         text = Paragraph(p, document).text
         lines.append(numbering.prefix(p) + text)
 
@@ -240,20 +280,22 @@ class _Numbering:
 
 # --- converters (outside programs, passed in) ---------------------------------------------------------
 def _convert(convert: Callable, path: Path):
-    """``convert(path)``; its failure becomes a ParseError naming the file."""
+    """``convert(path)``; its failure becomes a ParseError naming the file (a limit stays LimitExceeded)."""
     try:
         return convert(path)
+    except LimitExceeded:
+        raise
     except Exception as exc:  # a missing or failing program: one line
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ParseError(f"cannot read {path.name}: {reason}") from exc
 
 
 # --- .doc / .odt / .rtf through a converter to .docx --------------------------------------------------
-def _office_text(path: Path, converters: Converters) -> str:
+def _office_text(path: Path, converters: Converters, limits: Limits, budget: Budget) -> str:
     if converters.office_to_docx is None:
         raise ParseError(f"cannot read {path.name}: no converter for {path.suffix or 'this'} files here; "
                          "save the file as .docx")
-    return _docx_text(_convert(converters.office_to_docx, path))
+    return _docx_text(_convert(converters.office_to_docx, path), limits, budget)
 
 
 # --- .html -------------------------------------------------------------------------------------------

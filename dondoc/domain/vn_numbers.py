@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .formats import format_money, format_number  # noqa: F401 - re-exported: callers may import them here
@@ -159,3 +160,107 @@ def parse_amount(value, unit: int | None = DONG) -> int | None:
     if unit is None:
         raise ValueError("no unit")
     return to_dong(number, unit)
+
+
+# --- Doubtful amounts ------------------------------------------------------------------------------------------
+# A text amount can mean two things: "1,234" is 1,234 (Vietnamese decimal comma) or 1234 (English thousands);
+# "1.234" is 1234 (Vietnamese thousands) or 1.234 (English decimal dot). In a file of đồng only the whole reading
+# is possible for "1.234"; in triệu/tỷ both are. Numbers a spreadsheet stores as numbers are never doubtful.
+DECIMALS = {DONG: 0, THOUSAND: 3, MILLION: 6, BILLION: 9}  # decimals a unit allows before fractions of a đồng
+_SINGLE_GROUP = re.compile(r"^\d{1,3}([.,])\d{3}$")
+_FLOAT_INTEGER = re.compile(r"^\d+\.0+$")  # 7810657.0: a spreadsheet's float written out
+
+
+@dataclass(frozen=True)
+class AmountDoubt:
+    """Why a text amount is refused: ``code`` "ambiguous" (``readings``: as thousands, as decimals) or "fraction"
+    (it comes to a fraction of a đồng: ``readings`` holds the number read); ``unit`` the multiplier it is in."""
+
+    code: str
+    readings: tuple[Decimal, ...]
+    unit: int
+
+
+def _bare(text: str) -> str:
+    """The digits and separators of a number written as text (sign, parentheses and spaces dropped)."""
+    text = _SPACES.sub("", text)
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]
+    return text.lstrip("-−–+")
+
+
+def amount_doubt(value, unit: int | None, style: str = "") -> AmountDoubt | None:
+    """Why the text amount ``value`` in ``unit`` cannot be read safely, or None. ``style`` is the separator
+    convention the file has shown so far ("vi", "en" or "": see ``separator_style``).
+
+    - "1,234" (one comma, three digits): ambiguous — Vietnamese decimal comma or English thousands — unless the
+      file writes Vietnamese numbers and the unit allows decimals (nghìn, triệu, tỷ); always in đồng (whole);
+    - "1.234" (one dot, three digits): Vietnamese thousands, the rule of official documents; ambiguous only in a
+      file that writes English numbers (where it would be a decimal dot);
+    - more decimals than whole đồng allow ("1,5" đồng, "1,2345678" triệu): a fraction of a đồng.
+    Numbers (int, float, Decimal) and unparseable text (``parse_amount`` reports it) give None.
+    """
+    if not isinstance(value, str) or unit is None:
+        return None
+    text = value.strip()
+    if not text or text.isdigit():
+        return None
+    m = _TRAILING_UNIT.match(text)
+    if m:
+        unit = unit_in(m.group(2)) or unit
+        text = m.group(1).strip()
+    bare = _bare(text)
+    single = _SINGLE_GROUP.match(bare)
+    if single:
+        comma = single.group(1) == ","
+        if (comma and (unit == DONG or style != "vi")) or (not comma and style == "en"):
+            return AmountDoubt("ambiguous", (Decimal(bare.replace(single.group(1), "")),
+                                             Decimal(bare.replace(single.group(1), "."))), unit)
+    try:
+        number = parse_number(text)
+    except ValueError:
+        return None
+    if number is None:
+        return None
+    if number.as_tuple().exponent < -DECIMALS.get(unit, 0) and number * unit != (number * unit).to_integral_value():
+        return AmountDoubt("fraction", (number,), unit)
+    return None
+
+
+def separator_style(value) -> str:
+    """"vi" (dot thousands, comma decimals), "en" (comma thousands, dot decimals) or "" (no evidence) of a text
+    number. "1,234"/"1.234" (one separator, three digits) and "7810657.0" say nothing."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    m = _TRAILING_UNIT.match(text)
+    text = _bare(m.group(1) if m else text)
+    dot, comma = "." in text, "," in text
+    if not (dot or comma) or _SINGLE_GROUP.match(text) or _FLOAT_INTEGER.match(text):
+        return ""
+    if dot and comma:
+        return "vi" if text.rfind(",") > text.rfind(".") else "en"
+    if dot:
+        return "vi" if _DOT_GROUPS.match(text) else "en"
+    return "en" if _COMMA_GROUPS.match(text) else "vi"
+
+
+class SeparatorStyles:
+    """The separator convention of a file, from its first text amount that shows one: ``see(row, value)``
+    returns (row, value) of that first amount when ``value`` follows the other convention, else None."""
+
+    def __init__(self) -> None:
+        self.first: tuple[str, int, str] | None = None
+
+    def see(self, row: int, value) -> tuple[int, str] | None:
+        style = separator_style(value)
+        if not style:
+            return None
+        if self.first is None:
+            self.first = (style, row, value)
+            return None
+        return None if style == self.first[0] else (self.first[1], self.first[2])
+
+    @property
+    def style(self) -> str:
+        return self.first[0] if self.first else ""

@@ -6,3 +6,10 @@ class HomeConfig(AppConfig):
     name = "dondoc.home"
     label = "home"
     verbose_name = _("Home")
+
+    def ready(self):
+        from dondoc.jobs import runner
+
+        from .jobs import KINDS
+
+        runner.register(KINDS)

@@ -25,6 +25,9 @@ def _nav(user):
             continue
     if access.can(user, "audit.view"):
         items.append({"url": reverse("audit"), "label": _("Audit log"), "name": "audit"})
+    if access.can(user, "ops.view"):
+        items.append({"url": reverse("ops"), "label": _("Operations"), "name": "ops"})
+        items.append({"url": reverse("jobs"), "label": _("Background jobs"), "name": "jobs"})
     return items
 
 

@@ -18,10 +18,15 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
+from dondoc.domain.bounds import Budget, LimitExceeded, Limits, check_sheet_zip
 from dondoc.domain.text import search_key
+
+from .limits import describe, limits_for
 
 CSV_SUFFIXES = {".csv", ".txt"}
 SHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+ZIP_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".ods"}
+CHECK_EVERY = 4096  # rows between two looks at the clock
 SUFFIXES = CSV_SUFFIXES | SHEET_SUFFIXES
 MAX_BYTES = 10 * 1024 * 1024  # read_rows (whole files in memory); streamed imports have their own upload limit
 
@@ -30,10 +35,24 @@ class TableError(ValueError):
     """The file as a whole cannot be read (type, encoding, no header, no data)."""
 
 
-class Table:
-    """Rows of the first sheet, streamed, from ``path`` or from ``data`` (bytes; then ``name`` gives the type)."""
+class LimitError(TableError):
+    """The file goes beyond a limit (``exceeded``: the domain's LimitExceeded); the message is for people."""
 
-    def __init__(self, path: Path | None = None, name: str | None = None, *, data: bytes | None = None):
+    def __init__(self, exceeded: LimitExceeded):
+        self.exceeded = exceeded
+        super().__init__(describe(exceeded))
+
+
+class Table:
+    """Rows of the first sheet, streamed, from ``path`` or from ``data`` (bytes; then ``name`` gives the type).
+
+    Bounded by ``limits`` (default: ``limits_for("default")``): a zip-based workbook is inspected before it is
+    loaded (inflated size, ratio, rows and rows × columns of its sheets); rows and time are counted while reading.
+    Beyond a limit: ``LimitError``."""
+
+    def __init__(self, path: Path | None = None, name: str | None = None, *, data: bytes | None = None,
+                 limits: Limits | None = None):
+        self.limits = limits or limits_for()
         self.path = Path(path) if path is not None else None
         self.data = data
         self.name = name or (self.path.name if self.path else "")
@@ -44,6 +63,7 @@ class Table:
         if self.size == 0:
             raise TableError("the file is empty")
         self.kind = "csv" if suffix in CSV_SUFFIXES else "sheet"
+        self.suffix = suffix
         self._fraction = lambda: 0.0
         self.delimiter = ","
         self.reader = None  # the csv reader while a CSV file is being read (see bare_cells)
@@ -52,7 +72,28 @@ class Table:
         return self._fraction()
 
     def __iter__(self) -> Iterator[tuple[int, list]]:
-        return self._csv() if self.kind == "csv" else self._sheet()
+        rows = self._csv() if self.kind == "csv" else self._sheet()
+        return self._bounded(rows)
+
+    def _bounded(self, rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+        budget = Budget(self.limits.seconds)
+        cap = self.limits.rows
+        try:
+            for number, cells in rows:
+                if number > cap:
+                    raise LimitExceeded("rows", cap, number)
+                if not number % CHECK_EVERY:
+                    budget.check()
+                yield number, cells
+        except LimitExceeded as exc:
+            raise LimitError(exc) from None
+        finally:
+            rows.close()
+
+    def check_row(self, number: int) -> None:
+        """The row cap, for readers that iterate ``bare_cells`` (past ``__iter__``)."""
+        if number > self.limits.rows:
+            raise LimitError(LimitExceeded("rows", self.limits.rows, number))
 
     def _open(self):
         return io.BytesIO(self.data) if self.data is not None else open(self.path, "rb")  # noqa: SIM115
@@ -84,6 +125,15 @@ class Table:
     def _sheet(self) -> Iterator[tuple[int, list]]:
         from python_calamine import CalamineWorkbook
 
+        limits = self.limits
+        if self.suffix in ZIP_SUFFIXES:
+            try:
+                check_sheet_zip(io.BytesIO(self.data) if self.data is not None else str(self.path), self.suffix,
+                                limits)
+            except LimitExceeded:
+                raise
+            except Exception as exc:  # not a zip, or a damaged one
+                raise TableError(f"not a readable spreadsheet ({type(exc).__name__})") from exc
         try:
             if self.data is not None:
                 book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
@@ -97,6 +147,8 @@ class Table:
             raise
         except Exception as exc:  # calamine raises its own errors for anything that is not a workbook
             raise TableError(f"not a readable spreadsheet ({type(exc).__name__})") from exc
+        if sheet.height * sheet.width > limits.cells:  # .xls, and what the zip scan cannot see
+            raise LimitExceeded("cells", limits.cells, sheet.height * sheet.width)
         total = max(sheet.total_height, 1)
         done = 0
         self._fraction = lambda: min(done / total, 1.0)
@@ -154,11 +206,11 @@ def _cell(value) -> str | dt.date:
     return cell_text(value)
 
 
-def read_rows(name: str, data: bytes) -> list[list]:
+def read_rows(name: str, data: bytes, limits: Limits | None = None) -> list[list]:
     """All rows of the first sheet of a small file, cells as str (or date for spreadsheet dates)."""
     if len(data) > MAX_BYTES:
         raise TableError("file too large")
-    return [[_cell(v) for v in cells] for _n, cells in Table(name=name, data=data)]
+    return [[_cell(v) for v in cells] for _n, cells in Table(name=name, data=data, limits=limits)]
 
 
 def match_header(rows: list[list], synonyms: dict[str, tuple[str, ...]], required: set[str],

@@ -6,15 +6,21 @@ reallocation review (propose, adjust, approve, reject, reverse) and the imports'
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import socket
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import audit
+from dondoc.core.concurrency import check_version
 from dondoc.domain import disbursement as rules_mod
 from dondoc.domain.reallocation import UNIT
 from dondoc.domain.vn_numbers import format_money
@@ -22,8 +28,8 @@ from dondoc.domain.vn_numbers import format_money
 from . import queries
 from .models import (
     Commitment,
+    Disbursement,
     ImportBatch,
-    ImportJob,
     Investor,
     PlanLine,
     Project,
@@ -32,6 +38,8 @@ from .models import (
     Rule,
     RuleSet,
 )
+
+FORM_KINDS = ("investment.schedule", "investment.additional_need")  # the saves of a project's edit forms
 
 
 @transaction.atomic
@@ -64,14 +72,18 @@ def load_rules(*, actor, year: int, program=None, denominator: str = rules_mod.T
 
 
 @transaction.atomic
-def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], at: dt.datetime) -> int:
+def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], at: dt.datetime,
+                 version: int | None = None) -> int:
     """The investor's committed schedule of a project for ``year`` (month -> đồng), committed at ``at``. Returns the
-    months changed."""
+    months changed. ``version``: the project's, as the form was opened (stale: ``StaleEdit``, nothing saved)."""
     if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not change this project's committed schedule."))
     if any(m < 1 or m > 12 for m in months) or any(v < 0 for v in months.values()):
         raise ValidationError(_("A committed schedule has twelve months of amounts that are not negative."))
+    locked = Project.objects.select_for_update().get(pk=project.pk)
     stored = {c.month: c for c in Commitment.objects.filter(project=project, year=year)}
+    check_version(locked, version, kinds=FORM_KINDS,
+                  unchanged=all((stored[m].amount if m in stored else 0) == v for m, v in months.items()))
     old, new = {}, {}
     today = timezone.localdate(at)
     for month, amount in sorted(months.items()):
@@ -85,6 +97,7 @@ def set_schedule(*, actor, project: Project, year: int, months: dict[int, int], 
             current.amount, current.committed_on = amount, today
             current.save(update_fields=["amount", "committed_on"])
     if new:
+        Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
         audit.record(actor=actor, kind="investment.schedule", target=project, agency=project.investor.agency,
                      old={str(k): v for k, v in old.items()}, new={"year": year, **{str(k): v for k, v in new.items()}},
                      at=at)
@@ -107,16 +120,20 @@ def link_investor(*, actor, investor: Investor, agency) -> Investor:
 
 
 @transaction.atomic
-def declare_need(*, actor, project: Project, amount: int) -> Project:
-    """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions)."""
+def declare_need(*, actor, project: Project, amount: int, version: int | None = None) -> Project:
+    """The investor's declared additional need ("nhu cầu bổ sung vốn") of a project, in đồng (whole millions).
+    ``version``: the project's, as the form was opened (stale: ``StaleEdit``, nothing saved)."""
     if actor is not None and not access.can(actor, "investment.commit", project):
         raise PermissionDenied(_("You may not declare this project's additional need."))
     if amount < 0 or amount % UNIT:
         raise ValidationError(_("An additional need is a whole number of million đồng, not negative."))
+    project = Project.objects.select_for_update().get(pk=project.pk)
     old = project.additional_need
+    check_version(project, version, unchanged=old == amount, kinds=FORM_KINDS)
     if old != amount:
         project.additional_need = amount
-        project.save(update_fields=["additional_need"])
+        project.version += 1
+        project.save(update_fields=["additional_need", "version"])
         audit.record(actor=actor, kind="investment.additional_need", target=project, agency=project.investor.agency,
                      old={"additional_need": old}, new={"additional_need": amount})
     return project
@@ -287,12 +304,23 @@ def _user(actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
+def _batch_event(*, actor, kind: str, batch: ImportBatch, out) -> None:
+    batch.rows, batch.created, batch.unchanged = out.rows, out.created, out.unchanged
+    batch.total_amount, batch.warnings = out.total_amount, [w.as_dict() for w in out.warnings[:100]]
+    batch.save(update_fields=["rows", "created", "unchanged", "total_amount", "warnings", "state", "updated_at"])
+    audit.record(actor=actor, kind=f"investment.import_{kind}", target=batch,
+                 new={"file": batch.file_name, "file_hash": batch.file_hash, "rows": out.rows,
+                      "projects": len(out.projects), "created": out.created, "unchanged": out.unchanged,
+                      "total_amount": out.total_amount, "warnings": len(out.warnings)})
+
+
 def import_batch(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict,
                  dry_run: bool, apply: Callable) -> ImportBatch | None:
     """One imported file, all or nothing: in one transaction, create the batch, let ``apply(batch)`` write its rows
-    (through the actions below, or in bulk for disbursements) and return the import's result, then store the counts
-    and record one audit event. Rolled back when the result has errors, when nothing was new (no batch, no event)
-    and on a dry run. Returns the batch kept, or None. Errors ``apply`` raises roll back and propagate."""
+    (through the actions below) and return the import's result, then store the counts and record one audit event.
+    Rolled back when the result has errors, when nothing was new (no batch, no event) and on a dry run. Returns the
+    batch kept, or None. Errors ``apply`` raises roll back and propagate. For plan files (a line per project: short);
+    disbursement files, up to millions of rows, go through ``import_staged``."""
     with transaction.atomic():
         batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash, as_of=as_of,
                                            actor=_user(actor), options=options)
@@ -300,17 +328,116 @@ def import_batch(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.
         if not out.ok or out.created == 0:
             transaction.set_rollback(True)
             return None
-        batch.rows, batch.created, batch.unchanged = out.rows, out.created, out.unchanged
-        batch.total_amount, batch.warnings = out.total_amount, [w.as_dict() for w in out.warnings[:100]]
-        batch.save(update_fields=["rows", "created", "unchanged", "total_amount", "warnings"])
-        audit.record(actor=actor, kind=f"investment.import_{kind}", target=batch,
-                     new={"file": batch.file_name, "file_hash": batch.file_hash, "rows": out.rows,
-                          "projects": len(out.projects), "created": out.created, "unchanged": out.unchanged,
-                          "total_amount": out.total_amount, "warnings": len(out.warnings)})
+        _batch_event(actor=actor, kind=kind, batch=batch, out=out)
         if dry_run:
             transaction.set_rollback(True)
             return None
         return batch
+
+
+# A staged import (ADR 0012): rows are written in short transactions under a batch in state "staging", which every
+# read of disbursements excludes, then published by a one-row update, so a web write waits at most one chunk.
+
+STALE_AFTER = dt.timedelta(minutes=10)  # a staging batch not written to for this long is abandoned
+DISCARD_ROWS = 10_000  # rows deleted per transaction when a staging batch is discarded
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _process_gone(batch: ImportBatch) -> bool:
+    """The process that writes it is known to be gone: same host, no such pid."""
+    host, _sep, pid = batch.owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's live process
+        return False
+    return False
+
+
+def discard_batch(*, batch: ImportBatch) -> int:
+    """Delete a staging batch and its rows, ``DISCARD_ROWS`` per short transaction (readers never saw them, so
+    this needs no audit event). Returns the rows deleted. A published batch is never discarded."""
+    if batch.state != ImportBatch.State.STAGING:
+        raise ValidationError("only a staging batch can be discarded")
+    rows = Disbursement.all_objects.filter(batch_id=batch.pk).order_by("pk")
+    deleted, last = 0, 0
+    while True:
+        ids = list(rows.filter(pk__gt=last).values_list("pk", flat=True)[:DISCARD_ROWS])  # read outside the write
+        if not ids:
+            break
+        with transaction.atomic():
+            deleted += Disbursement.all_objects.filter(pk__in=ids).delete()[0]
+        last = ids[-1]
+    ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.STAGING).delete()
+    return deleted
+
+
+def discard_abandoned_batches() -> int:
+    """Discard the staging batches of imports that were killed: their process is gone, or they have not written
+    for STALE_AFTER by the database's clock (a heartbeat, not business time). Run before each staged import; a
+    sweeper may call it too. Returns the batches discarded."""
+    staging = ImportBatch.objects.filter(state=ImportBatch.State.STAGING)
+    silent = set(staging.filter(updated_at__lt=Now() - STALE_AFTER).values_list("pk", flat=True))
+    stale = [b for b in staging if b.pk in silent or _process_gone(b)]
+    for batch in stale:
+        discard_batch(batch=batch)
+    return len(stale)
+
+
+def _busy(kind: str) -> ValidationError:
+    live = ImportBatch.objects.filter(kind=kind, state=ImportBatch.State.STAGING).first()
+    since = timezone.localtime(live.created_at).strftime("%H:%M %d/%m/%Y") if live else ""
+    return ValidationError(_("Another file of this kind is being imported (since %(since)s); try again when it has "
+                             "finished.") % {"since": since}, code="import_busy")
+
+
+def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict,
+                  dry_run: bool, apply: Callable) -> ImportBatch | None:
+    """One imported file, all or nothing for readers, written in short transactions. Creates a staging batch, calls
+    ``apply(batch, write)`` where ``write(fn)`` runs ``fn()`` in its own short transaction (a chunk of rows), then
+    publishes the batch with its counts and one audit event in one short transaction. When the result has errors,
+    when nothing was new, on a dry run and when ``apply`` raises (then re-raised), the staging batch and its rows are
+    discarded instead: readers never saw them. Raises ValidationError (code "import_busy") while another file of the
+    same kind is being imported."""
+    discard_abandoned_batches()
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash,
+                                               as_of=as_of, actor=_user(actor), options=options,
+                                               state=ImportBatch.State.STAGING, owner=_owner())
+    except IntegrityError:
+        raise _busy(kind) from None
+
+    def write(fn: Callable):
+        with transaction.atomic():
+            result = fn()
+            ImportBatch.objects.filter(pk=batch.pk).update(updated_at=Now())  # alive
+        return result
+
+    try:
+        out = apply(batch, write)
+    except BaseException:
+        try:
+            discard_batch(batch=batch)
+        except Exception:  # the database is gone too: the next import discards it (abandoned)
+            logging.getLogger(__name__).exception("staging batch %s left to discard", batch.pk)
+        raise
+    if not out.ok or out.created == 0 or dry_run:
+        discard_batch(batch=batch)
+        return None
+    with transaction.atomic():  # the publish: one row flips, the counts and the audit event
+        if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.STAGING).update(
+                state=ImportBatch.State.PUBLISHED) != 1:
+            raise RuntimeError(f"staging batch {batch.pk} was discarded while it was being written")
+        batch.state = ImportBatch.State.PUBLISHED
+        _batch_event(actor=actor, kind=kind, batch=batch, out=out)
+    return batch
 
 
 @transaction.atomic
@@ -332,43 +459,3 @@ def create_project(*, actor, code: str, name: str, investor: Investor, group: st
                  new={"code": code, "name": project.name, "investor": investor.name, "group": project.group,
                       "district": project.district, "total_investment": total_investment, "batch": batch})
     return project
-
-
-# Import jobs (uploads through the page; ``jobs.py`` runs them) ------------------------------------------------------
-
-
-@transaction.atomic
-def start_job(*, job_id: int, now: dt.datetime) -> ImportJob | None:
-    """Claim a queued job for this runner (queued → running); None when another runner has it. ``now`` is the real
-    time (a worker's heartbeat, not business time), read by the runner."""
-    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-            state=ImportJob.State.RUNNING, started_at=now) != 1:
-        return None
-    job = ImportJob.objects.get(pk=job_id)
-    audit.record(actor=None, kind="investment.job_start", target=job, old={"state": ImportJob.State.QUEUED},
-                 new={"state": job.state})
-    return job
-
-
-@transaction.atomic
-def finish_job(*, job: ImportJob, state: str, now: dt.datetime, result: dict | None = None,
-               batch_id: int | None = None, error: str = "") -> ImportJob:
-    """The end of a job (at ``now``, real time): preview, done, rejected or failed, with its result or error."""
-    old = job.state
-    job.state, job.result, job.batch_id, job.error = state, result, batch_id, error
-    job.finished_at = now
-    job.save(update_fields=["state", "result", "batch", "error", "finished_at"])
-    audit.record(actor=None, kind="investment.job_finish", target=job, old={"state": old},
-                 new={"state": state, "batch": batch_id, "error": error[:500],
-                      "rows": (result or {}).get("rows"), "errors": (result or {}).get("error_count")})
-    return job
-
-
-@transaction.atomic
-def fail_stale_jobs(*, started_before: dt.datetime, now: dt.datetime) -> int:
-    """Jobs left running since before ``started_before`` (their process stopped; their import was rolled back)."""
-    stale = list(ImportJob.objects.filter(state=ImportJob.State.RUNNING, started_at__lt=started_before))
-    for job in stale:
-        finish_job(job=job, state=ImportJob.State.FAILED, now=now, result=job.result,
-                   error="interrupted (the process running it stopped)")
-    return len(stale)

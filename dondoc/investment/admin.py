@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from dondoc.core.admin import AuditedAdmin, ReadOnlyAdmin
 
-from .models import ImportBatch, ImportJob, Investor, PlanLine, Project, Rule, RuleSet
+from .models import ImportBatch, Investor, PlanLine, Project, Rule, RuleSet
 
 
 class RuleInline(admin.TabularInline):
@@ -46,9 +46,3 @@ class PlanLineAdmin(ReadOnlyAdmin):
 class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "file_name", "rows", "created", "unchanged", "total_amount"]
     list_filter = ["kind"]
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "kind", "file_name", "state", "dry_run"]
-    list_filter = ["state"]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.core import clock
+from dondoc.core.concurrency import VersionedForm
 from dondoc.importers.tables import SUFFIXES
 
 from .jobs import MAX_UPLOAD_BYTES
@@ -48,8 +49,8 @@ class UploadForm(forms.Form):
                 "assigner": d["assigner"], "decision": d["decision"], "revised": d["revised"]}
 
 
-class ScheduleForm(forms.Form):
-    """Twelve monthly amounts in triệu đồng."""
+class ScheduleForm(VersionedForm):
+    """Twelve monthly amounts in triệu đồng, and the project's version the form was opened with."""
 
     def __init__(self, *args, initial_months: dict[int, int] | None = None, **kwargs):
         super().__init__(*args, **kwargs)

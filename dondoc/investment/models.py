@@ -78,6 +78,7 @@ class Project(models.Model):
     total_investment = models.BigIntegerField(_("total investment (đồng)"), null=True, blank=True)
     leader = models.CharField(_("responsible leader"), max_length=255, blank=True)
     additional_need = models.BigIntegerField(_("declared additional need (đồng)"), default=0)  # nhu cầu bổ sung vốn
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by schedule/need saves (optimistic lock)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -90,14 +91,24 @@ class Project(models.Model):
 
 
 class ImportBatch(models.Model):
-    """One imported file (plans or disbursements): what it stated and what it changed. Never edited."""
+    """One imported file (plans or disbursements): what it stated and what it changed. Never edited once published.
+
+    A disbursement file is written in short transactions while its batch is ``staging`` (its rows are invisible:
+    ``Disbursement.objects`` excludes them), then published by a one-row update (ADR 0012). ``owner`` ("host:pid")
+    and ``updated_at`` (bumped by every chunk) tell a live staging batch from one a killed process left."""
 
     class Kind(models.TextChoices):
         PLANS = "plans", _("capital plans")
         DISBURSEMENTS = "disbursements", _("disbursements")
         DEMO = "demo", _("demo data")
 
+    class State(models.TextChoices):
+        STAGING = "staging", _("being written")
+        PUBLISHED = "published", _("published")
+
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PUBLISHED)
+    owner = models.CharField(max_length=128, blank=True)
     file_name = models.CharField(_("file"), max_length=255)
     file_hash = models.CharField(max_length=64, db_index=True)
     options = models.JSONField(default=dict, blank=True)
@@ -110,11 +121,15 @@ class ImportBatch(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("import batch")
         verbose_name_plural = _("import batches")
+        constraints = [  # one file of a kind written at a time: a second would skip the first one's rows as known
+            models.UniqueConstraint(fields=["kind"], condition=models.Q(state="staging"), name="importbatch_one_staging"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.file_name}"
@@ -198,6 +213,15 @@ class RowIdField(models.BigAutoField):
         return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)
 
 
+class PublishedManager(models.Manager):
+    """Disbursements of published batches only: the rows of a batch being written (``staging``) are invisible to
+    every read until its one-row publish (ADR 0012). The subquery is over the few staging batches (usually none)."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(
+            batch_id__in=ImportBatch.objects.filter(state=ImportBatch.State.STAGING).values("pk"))
+
+
 class Disbursement(models.Model):
     """A payment (or the difference a cumulative figure implies; negative: a correction). Written in bulk.
 
@@ -223,7 +247,11 @@ class Disbursement(models.Model):
                               db_constraint=False)
     row = models.IntegerField(_("row in the file"), default=0)
 
+    all_objects = models.Manager()  # the importer's own bookkeeping: staged rows included
+    objects = PublishedManager()  # the default manager: reads and related managers (project.disbursements)
+
     class Meta:
+        default_manager_name = "objects"
         ordering = ["paid_on", "id"]
         verbose_name = _("disbursement")
         verbose_name_plural = _("disbursements")
@@ -283,46 +311,6 @@ class Rule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.capital} {self.op}{self.percent}% {format_date(self.due_on)}"
-
-
-class ImportJob(models.Model):
-    """An upload through the page: checked (preview) then applied, each run by the job runner with progress."""
-
-    class State(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("running")
-        PREVIEW = "preview", _("checked, waiting for confirmation")
-        DONE = "done", _("imported")
-        REJECTED = "rejected", _("rejected")
-        FAILED = "failed", _("failed")
-
-    kind = models.CharField(_("kind"), max_length=16, choices=ImportBatch.Kind.choices[:2])
-    file = models.CharField(max_length=255)  # path under the media root
-    file_name = models.CharField(_("file"), max_length=255)
-    size = models.BigIntegerField(default=0)
-    options = models.JSONField(default=dict, blank=True)
-    dry_run = models.BooleanField(default=True)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
-    result = models.JSONField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("import job")
-        verbose_name_plural = _("import jobs")
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.state})"
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (self.State.PREVIEW, self.State.DONE, self.State.REJECTED, self.State.FAILED)
 
 
 class Proposal(models.Model):

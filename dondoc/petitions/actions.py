@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import secrets
-import zipfile
 from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,8 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
+from dondoc.core.concurrency import check_version
+from dondoc.core.uploads import check_upload
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import CalendarRangeError
@@ -43,15 +44,7 @@ PERSONAL_FIELDS = ["tax_code", "contact_name", "contact_phone", "contact_email",
 CATEGORY_FIELDS = ["code", "name", "answer_days", "due_soon_days", "basis", "position"]
 
 MAX_ATTACHMENT = 10 * 1024 * 1024
-# suffix -> (content type, check of the first bytes / the content)
-ATTACHMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-}
+ATTACHMENT_TYPES = {".pdf", ".docx", ".xlsx", ".jpg", ".jpeg", ".png"}  # checked by content: core.uploads
 
 
 def _require(ok: bool) -> None:
@@ -104,11 +97,17 @@ def create_category(*, actor, code: str, name: str, answer_days: int, **fields) 
 
 
 @transaction.atomic
-def update_category(*, actor, category: PetitionCategory, **changes) -> PetitionCategory:
-    """Change a category's default time limit. Petitions already routed keep the deadline they were given."""
+def update_category(*, actor, category: PetitionCategory, version: int | None = None, **changes) -> PetitionCategory:
+    """Change a category's default time limit. Petitions already routed keep the deadline they were given.
+    ``version``: the one the form was opened with (stale: ``StaleEdit``, nothing saved)."""
     _require(actor is None or access.can(actor, "petition.manage_categories"))
-    audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
-                        kind="petition_category.update")
+    category = PetitionCategory.objects.select_for_update().get(pk=category.pk)
+    check_version(category, version, unchanged=all(getattr(category, k) == v for k, v in changes.items()),
+                  kinds=("petition_category.update",))
+    if audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
+                           kind="petition_category.update"):
+        PetitionCategory.objects.filter(pk=category.pk).update(version=F("version") + 1)
+        category.version += 1
     return category
 
 
@@ -434,31 +433,7 @@ def merge(*, actor, duplicate: Petition, into: Petition, at: dt.datetime, reason
 
 def check_file(name: str, data: bytes) -> str:
     """The content type of an acceptable attachment; ValidationError for a wrong size, type or content."""
-    if len(data) > MAX_ATTACHMENT:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    if not data:
-        raise ValidationError(_("The file is empty."))
-    suffix = PurePosixPath(name.lower()).suffix
-    content_type = ATTACHMENT_TYPES.get(suffix)
-    bad = ValidationError(_("Only PDF, Word (.docx), Excel (.xlsx), JPEG and PNG files are accepted."))
-    if content_type is None:
-        raise bad
-    if suffix == ".pdf" and not data.startswith(b"%PDF-"):
-        raise bad
-    if suffix == ".png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise bad
-    if suffix in (".jpg", ".jpeg") and not data.startswith(b"\xff\xd8\xff"):
-        raise bad
-    if suffix in (".docx", ".xlsx"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = z.namelist()
-        except zipfile.BadZipFile:
-            raise bad from None
-        if "[Content_Types].xml" not in names or not any(
-                n.startswith("word/" if suffix == ".docx" else "xl/") for n in names):
-            raise bad
-    return content_type
+    return check_upload(name, data, accept=ATTACHMENT_TYPES, max_size=MAX_ATTACHMENT)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from dondoc.accounts.models import Agency
 from dondoc.core import clock
+from dondoc.core.concurrency import VersionedForm
 from dondoc.core.fields import DateField
 
 from .models import Channel, PetitionCategory
@@ -113,7 +114,7 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; at most 10 MB."))
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = PetitionCategory
         fields = ["answer_days", "due_soon_days", "basis"]

@@ -28,6 +28,7 @@ class PetitionCategory(models.Model):
     )
     basis = models.CharField(_("basis of the time limit"), max_length=255, blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by each saved edit (optimistic lock)
 
     class Meta:
         ordering = ["position", "code"]

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock as core_clock
+from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.core.models import AuditEvent
 from dondoc.domain import petition_clock
 
@@ -170,6 +171,7 @@ def petition_contact(request, pk):
     template = "petitions/_contact.html" if request.htmx else "petitions/contact.html"
     response = render(request, template, {"petition": petition})
     response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -292,7 +294,19 @@ def categories(request):
             raise Http404
         form = CategoryForm(request.POST, instance=PetitionCategory.objects.get(pk=category.pk))
         if form.is_valid():
-            actions.update_category(actor=request.user, category=category, **form.cleaned_data)
+            changes = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                actions.update_category(actor=request.user, category=category, version=form.opened_version(),
+                                        **changes)
+            except StaleEdit as exc:  # another administrator saved this category since the page was opened
+                current = PetitionCategory.objects.get(pk=category.pk)
+                labels = {k: f"{current.name} — {form.fields[k].label}" for k in changes}
+                rows = conflict_rows(labels, {k: getattr(current, k) for k in changes}, changes)
+                form.reopen_at(current.version)
+                return render(request, "petitions/categories.html", {
+                    "rows": [(c, form if c.pk == current.pk else CategoryForm(instance=c))
+                             for c in PetitionCategory.objects.all()],
+                    "conflict": {"by": exc.by, "at": exc.at, "rows": rows}}, status=409)
             messages.success(request, _("Saved."))
         else:
             messages.error(request, _errors(form))

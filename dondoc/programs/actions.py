@@ -16,6 +16,7 @@ from dondoc import access
 from dondoc.accounts.models import Agency, AgencyGroup
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
+from dondoc.core.concurrency import check_version
 from dondoc.domain.task_deadlines import task_deadline
 
 from .models import (
@@ -146,8 +147,10 @@ def create_import(*, actor, parsed: dict, source_name: str) -> ProgramImport:
 
 
 @transaction.atomic
-def edit_import(*, actor, draft: ProgramImport, tasks: list[dict]) -> ProgramImport:
-    """Replace the reviewed tasks' agencies and dates; the audit row keeps what changed."""
+def edit_import(*, actor, draft: ProgramImport, tasks: list[dict], version: int | None = None) -> ProgramImport:
+    """Replace the reviewed tasks' agencies and dates; the audit row keeps what changed. ``version``: the draft's
+    ``edit_version`` the review page was opened with (stale: ``StaleEdit``, nothing saved)."""
+    draft = ProgramImport.objects.select_for_update().get(pk=draft.pk)
     if draft.state != ProgramImport.State.DRAFT:
         raise ValidationError(_("This document has already been loaded or discarded."))
     old_tasks = draft.parsed.get("tasks", [])
@@ -156,9 +159,11 @@ def edit_import(*, actor, draft: ProgramImport, tasks: list[dict]) -> ProgramImp
         diff = {k: new[k] for k in ("lead", "partners", "due") if old.get(k) != new.get(k)}
         if diff:
             changed[str(i + 1)] = {"old": {k: old.get(k) for k in diff}, "new": diff}
+    check_version(draft, version, unchanged=not changed, kinds=("program_import.edit",), field="edit_version")
     if changed:
         draft.parsed = {**draft.parsed, "tasks": tasks}
-        draft.save(update_fields=["parsed"])
+        draft.edit_version += 1
+        draft.save(update_fields=["parsed", "edit_version"])
         audit.record(actor=actor, kind="program_import.edit", target=draft,
                      old={k: v["old"] for k, v in changed.items()}, new={k: v["new"] for k, v in changed.items()})
     return draft
@@ -166,6 +171,7 @@ def edit_import(*, actor, draft: ProgramImport, tasks: list[dict]) -> ProgramImp
 
 @transaction.atomic
 def confirm_import(*, actor, draft: ProgramImport, at: dt.datetime) -> LoadResult:
+    draft = ProgramImport.objects.select_for_update().get(pk=draft.pk)  # what was saved, not the caller's copy
     if draft.state != ProgramImport.State.DRAFT:
         raise ValidationError(_("This document has already been loaded or discarded."))
     result = load_program(actor=actor, parsed=draft.parsed, source_name=draft.source_name, at=at)

@@ -197,6 +197,7 @@ class ProgramImport(models.Model):
     parsed = models.JSONField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     version = models.ForeignKey(ProgramVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    edit_version = models.PositiveIntegerField(default=1, editable=False)  # bumped by each saved review (optimistic lock)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

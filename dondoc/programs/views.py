@@ -3,45 +3,61 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import clock
+from dondoc.core import clock, params
+from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.domain import task_status
 from dondoc.domain.formats import format_date
+from dondoc.jobs import actions as job_actions
+from dondoc.jobs.models import Job
 
 from . import actions, queries
+from . import jobs as program_jobs
 from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
 from .models import ActionProgram, ExtensionState, ProgramImport
-from .services import ParseError, parse_upload
 
 # Programs --------------------------------------------------------------------------------------------------
 
 
 @login_required
 def program_list(request):
+    """The upload is read by a background job (ADR 0011): ``?job=N`` shows its progress, then opens the review of
+    the draft it created, or shows why the document could not be read."""
     manage = access.can(request.user, "program.manage")
     form = UploadForm()
+    job = None
     if request.method == "POST":
         if not manage:
             raise Http404
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                parsed = parse_upload(form.cleaned_data["file"])
-            except ParseError as exc:
-                form.add_error("file", _("The document could not be read: %(reason)s") % {"reason": exc})
-            else:
-                draft = actions.create_import(actor=request.user, parsed=parsed,
-                                              source_name=form.cleaned_data["file"].name)
-                return redirect("programs:review", pk=draft.pk)
+            job = job_actions.create_job(actor=request.user, kind=program_jobs.KIND,
+                                         uploaded=form.cleaned_data["file"], options={}, folder="programs/uploads",
+                                         at=timezone.now())
+            return redirect(f"{reverse('programs:list')}?job={job.pk}")
+    elif manage and request.GET.get("job", "").isdigit():
+        job = get_object_or_404(Job, pk=int(request.GET["job"]), kind=program_jobs.KIND)
+        if job.state == Job.State.DONE:
+            review = reverse("programs:review", args=[job.result["draft"]])
+            if request.htmx:
+                return HttpResponse(headers={"HX-Redirect": review})
+            return redirect(review)
+        if request.htmx:  # the poll: the fragment while it runs, the whole page (with the error) once it failed
+            if job.finished:
+                return HttpResponse(headers={"HX-Redirect": request.get_full_path()})
+            return render(request, "programs/program_list.html#job", {"job": job})
     drafts = ProgramImport.objects.filter(state=ProgramImport.State.DRAFT) if manage else []
     return render(request, "programs/program_list.html", {
         "programs": queries.programs_for(request.user), "form": form, "manage": manage, "drafts": drafts,
+        "job": job,
     })
 
 
@@ -106,7 +122,13 @@ def program_review(request, pk):
             return redirect("programs:list")
         tasks, errors = _review_rows(draft, request.POST)
         if not errors:
-            actions.edit_import(actor=request.user, draft=draft, tasks=tasks)
+            try:
+                actions.edit_import(actor=request.user, draft=draft, tasks=tasks,
+                                    version=parse_version(request.POST.get("version")))
+            except StaleEdit as exc:  # another reviewer saved: nothing saved or loaded, the user's values kept
+                draft.refresh_from_db()
+                conflict = {"by": exc.by, "at": exc.at, "rows": conflict_rows(*_review_diff(draft, tasks))}
+                return _render_review(request, draft, tasks, {}, conflict=conflict, status=409)
             if "confirm" in request.POST:
                 try:
                     result = actions.confirm_import(actor=request.user, draft=draft, at=clock.now())
@@ -121,12 +143,35 @@ def program_review(request, pk):
                 return redirect("programs:detail", pk=result.program.pk)
             messages.success(request, _("Corrections saved."))
             return redirect("programs:review", pk=draft.pk)
+    return _render_review(request, draft, draft.parsed.get("tasks", []), errors)
+
+
+def _review_diff(draft: ProgramImport, tasks: list[dict]) -> tuple[dict, dict, dict]:
+    """Labels and values (saved review vs the user's) of each task's agencies and deadlines."""
+    labels, theirs, yours = {}, {}, {}
+    names = {"lead": _("Lead"), "partners": _("Coordinating"), "due": _("Deadlines")}
+
+    def shown(task, field):
+        if field == "due":
+            return ", ".join(format_date(dt.date.fromisoformat(d["date"])) for d in task.get("due", []))
+        return ", ".join(task.get(field) or [])
+
+    for i, (saved, mine) in enumerate(zip(draft.parsed.get("tasks", []), tasks, strict=False)):
+        for field, name in names.items():
+            key = f"{i}.{field}"
+            labels[key] = f"{saved.get('section', '')}.{saved.get('item', '')} — {name}"
+            theirs[key], yours[key] = shown(saved, field), shown(mine, field)
+    return labels, theirs, yours
+
+
+def _render_review(request, draft, tasks, errors, conflict=None, status=200):
     rows = []
-    for i, task in enumerate(draft.parsed.get("tasks", [])):
+    for i, task in enumerate(tasks):
         rows.append({"i": i, "task": task, "errors": errors.get(i, []),
                      "due": [(j, dt.date.fromisoformat(d["date"]), d) for j, d in enumerate(task.get("due", []))]})
     return render(request, "programs/review.html", {"draft": draft, "doc": draft.parsed.get("document", {}),
-                                                    "reporting": draft.parsed.get("reporting", []), "rows": rows})
+                                                    "reporting": draft.parsed.get("reporting", []), "rows": rows,
+                                                    "conflict": conflict}, status=status)
 
 
 # Tasks -----------------------------------------------------------------------------------------------------
@@ -139,7 +184,7 @@ def task_list(request):
     rows = queries.task_rows(
         request.user, today, agency=f["agency"], section=f["section"], status=f["status"],
         due_from=clock.optional_date(f["due_from"]), due_to=clock.optional_date(f["due_to"]), q=f["q"],
-        program=int(f["program"]) if f["program"].isdigit() else None,
+        program=params.pk(request.GET, "program"),
     )
     agencies = access.scope(request.user, Agency.objects.filter(assignments__isnull=False).distinct()).order_by("code")
     return render(request, "programs/task_list.html", {

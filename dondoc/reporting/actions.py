@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import mimetypes
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
+from dondoc.core.concurrency import check_version
+from dondoc.core.uploads import MB, check_upload
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.formats import format_date
 
@@ -21,7 +24,8 @@ from . import queries
 from .models import Attachment, Obligation, Report, ReportState, ReportVersion
 
 ALLOWED_ATTACHMENTS = {".pdf", ".docx", ".doc", ".xlsx", ".xls", ".odt", ".ods", ".jpg", ".jpeg", ".png"}
-MAX_ATTACHMENT = 10 * 1024 * 1024
+MAX_ATTACHMENT = 10 * 1024 * 1024  # per file
+MAX_REPORT_ATTACHMENTS = 30 * 1024 * 1024  # all the files of one report together
 TASK_FIELDS = ("status", "done", "figures", "difficulties")
 TASK_STATUSES = ("not_started", "in_progress", "done")
 
@@ -126,15 +130,19 @@ def _editable(report: Report, as_of: dt.date) -> None:
 
 
 @transaction.atomic
-def save_draft(*, actor, report: Report, data: dict, at: dt.datetime, on: dt.date | None = None) -> Report:
+def save_draft(*, actor, report: Report, data: dict, at: dt.datetime, on: dt.date | None = None,
+               version: int | None = None) -> Report:
+    """``version``: the one the form was opened with; a stale one raises ``StaleEdit`` (nothing saved)."""
     _require(access.can(actor, "report.edit", report.agency))
     report = Report.objects.select_for_update().get(pk=report.pk)
     _editable(report, on or timezone.localdate(at))
     content = _clean(report, data)
+    check_version(report, version, unchanged=content == report.draft, kinds=("report.save", "report.create"))
     old, new = audit.diff({"draft": report.draft}, {"draft": content})
     if new:
         report.draft = content
-        report.save(update_fields=["draft", "updated_at"])  # updated_at: bookkeeping, real time
+        report.version += 1
+        report.save(update_fields=["draft", "version", "updated_at"])  # updated_at: bookkeeping, real time
         audit.record(actor=actor, kind="report.save", target=report, agency=report.agency,
                      new={"tasks": len(content["tasks"]), "indicators": content["indicators"]}, at=at)
     return report
@@ -195,14 +203,18 @@ def accept(*, actor, report: Report, at: dt.datetime) -> Report:
 def add_attachment(*, actor, report: Report, uploaded, at: dt.datetime) -> Attachment:
     _require(access.can(actor, "report.edit", report.agency))
     _editable(report, timezone.localdate(at))
-    suffix = Path(uploaded.name).suffix.lower()
-    if suffix not in ALLOWED_ATTACHMENTS:
-        raise ValidationError(_("Files of type %(t)s are not accepted.") % {"t": suffix or "?"})
-    if uploaded.size > MAX_ATTACHMENT:
-        raise ValidationError(_("The file is larger than 10 MB."))
-    att = Attachment.objects.create(report=report, file=uploaded, name=Path(uploaded.name).name, size=uploaded.size,
-                                    content_type=mimetypes.guess_type(uploaded.name)[0] or "application/octet-stream",
-                                    uploaded_by=actor)
+    name = Path(uploaded.name.replace("\\", "/")).name[:255] or "file"
+    if uploaded.size > MAX_ATTACHMENT:  # before reading it into memory
+        raise ValidationError(_("%(name)s is larger than %(mb)s MB.") % {"name": name, "mb": MAX_ATTACHMENT // MB})
+    data = uploaded.read()
+    content_type = check_upload(name, data, accept=ALLOWED_ATTACHMENTS, max_size=MAX_ATTACHMENT)
+    stored = report.attachments.aggregate(total=Sum("size"))["total"] or 0
+    if stored + len(data) > MAX_REPORT_ATTACHMENTS:
+        raise ValidationError(_("The files attached to one report may not exceed %(mb)s MB in total (%(used)s MB "
+                                "already attached).") % {"mb": MAX_REPORT_ATTACHMENTS // MB,
+                                                         "used": round(stored / MB, 1)})
+    att = Attachment.objects.create(report=report, file=ContentFile(data, name=name), name=name, size=len(data),
+                                    content_type=content_type, uploaded_by=actor)
     audit.record(actor=actor, kind="report.attach", target=report, agency=report.agency,
                  new={"file": att.name, "size": att.size}, at=at)
     return att

@@ -101,6 +101,7 @@ class Report(models.Model):
     period = models.DateField(_("period"))
     state = models.CharField(_("state"), max_length=12, choices=ReportState.choices, default=ReportState.DRAFT)
     draft = models.JSONField(default=dict)
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by each saved draft (optimistic lock)
     first_submitted_on = models.DateField(_("first submitted on"), null=True, blank=True)
     last_submitted_at = models.DateTimeField(_("last submitted at"), null=True, blank=True)
     return_reason = models.TextField(_("reason returned"), blank=True)

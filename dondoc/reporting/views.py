@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.accounts.models import Agency
-from dondoc.core import clock
+from dondoc.core import clock, params
+from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.documents.official import build_docx
 from dondoc.documents.pdf import docx_to_pdf, soffice
 from dondoc.documents.spreadsheet import build_xlsx
@@ -25,8 +26,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _obligation(request) -> Obligation | None:
-    pk = request.GET.get("obligation") or request.POST.get("obligation")
-    if pk and pk.isdigit():
+    pk = params.pk(request.GET, "obligation") or params.pk(request.POST, "obligation")
+    if pk:
         return get_object_or_404(Obligation.objects.select_related("program", "to_agency"), pk=pk)
     return queries.default_obligation()
 
@@ -36,7 +37,7 @@ def _as_of(request) -> tuple[dt.date, bool]:
     if not value:
         return clock.today(), False
     try:
-        return clock.parse_date(value), False
+        return params.parse_date(value), False
     except ValueError:
         return clock.today(), True
 
@@ -113,12 +114,25 @@ def report_detail(request, pk):
                                                                                 ReportState.RESUBMITTED)
     if request.method == "POST":
         action = request.POST.get("action", "")
+        if action == "submit" and can_edit and not can_submit:
+            # officers prepare, the head submits: a forged submit saves nothing and keeps the text in the form
+            messages.error(request, _("Only the agency head can submit the report. Nothing was saved: use "
+                                      "\"Save draft\" to keep your changes."))
+            return _render_detail(request, report, can_edit, can_submit, can_review, posted=_form_data(request.POST),
+                                  version=request.POST.get("version"), status=403)
         try:
             if action in ("save", "submit") and can_edit:
-                actions.save_draft(actor=user, report=report, data=_form_data(request.POST), at=at)
+                posted = _form_data(request.POST)
+                try:
+                    actions.save_draft(actor=user, report=report, data=posted, at=at,
+                                       version=parse_version(request.POST.get("version")))
+                except StaleEdit as exc:
+                    current = queries.get_report_for(user, pk)
+                    conflict = {"by": exc.by, "at": exc.at, "rows": conflict_rows(
+                        *_diff_fields(current, current.draft, posted))}
+                    return _render_detail(request, current, can_edit, can_submit, can_review, posted=posted,
+                                          version=current.version, conflict=conflict, status=409)
                 if action == "submit":
-                    if not can_submit:
-                        raise PermissionDenied
                     actions.submit(actor=user, report=report, at=at)
                     messages.success(request, _("The report was sent to the DPI."))
                 else:
@@ -134,7 +148,7 @@ def report_detail(request, pk):
                 messages.success(request, _("The report was accepted."))
             elif action == "petition" and access.can(user, "report.review", report):
                 petition = actions.recommendation_to_petition(actor=user, report=report,
-                                                              index=int(request.POST.get("index", "-1")), at=at)
+                                                              index=params.integer(request.POST, "index", default=-1, low=-1, high=10_000), at=at)
                 messages.success(request, _("Petition %(id)s created from the recommendation.") % {"id": petition.pk})
             else:
                 raise PermissionDenied
@@ -148,8 +162,36 @@ def report_detail(request, pk):
     return _render_detail(request, report, can_edit, can_submit, can_review)
 
 
-def _render_detail(request, report, can_edit, can_submit, can_review, posted=None):
+def _diff_fields(report, theirs: dict, yours: dict) -> tuple[dict, dict, dict]:
+    """Labels and flat values of a report's content (stored draft vs posted form), for the conflict diff."""
+    labels = {}
+    names = {"status": _("Status"), "done": _("What was done"), "figures": _("Figures"),
+             "difficulties": _("Difficulties")}
+    flat = ({}, {})
+    for side, content in zip(flat, (theirs, yours), strict=True):
+        for t in content.get("tasks", []):
+            for f in actions.TASK_FIELDS:
+                side[f"{t['assignment']}.{f}"] = t.get(f, "")
+        for code, value in (content.get("indicators") or {}).items():
+            side[f"ind.{code}"] = value
+        side["difficulties"] = content.get("difficulties", "")
+        side["recommendations"] = [r.strip() for r in content.get("recommendations", []) if r and r.strip()]
+    for t in theirs.get("tasks", []):
+        for f in actions.TASK_FIELDS:
+            labels[f"{t['assignment']}.{f}"] = f"{t.get('key', '')} — {names[f]}"
+    for ind in report.obligation.indicators.filter(agency=report.agency):
+        labels[f"ind.{ind.code}"] = ind.name
+    labels["difficulties"] = _("Difficulties")
+    labels["recommendations"] = _("Recommendations (one per line)")
+    return labels, flat[0], flat[1]
+
+
+def _render_detail(request, report, can_edit, can_submit, can_review, posted=None, version=None, conflict=None,
+                   status=200):
     content = posted or report.draft
+    if posted:  # the posted rows carry only the edited fields: the task's key and role come from the report
+        base = {t["assignment"]: t for t in report.draft.get("tasks", [])}
+        content = {**posted, "tasks": [{**base.get(t["assignment"], {}), **t} for t in posted.get("tasks", [])]}
     assignments = {a.pk: a for a in queries.my_assignments(report.obligation, report.agency)}
     tasks = [{**t, "assignment_obj": assignments.get(t["assignment"])} for t in content.get("tasks", [])]
     indicators = [(i, content.get("indicators", {}).get(i.code, ""))
@@ -165,7 +207,8 @@ def _render_detail(request, report, can_edit, can_submit, can_review, posted=Non
                      ("done", _("done"))],
         "window": rc.data_window(report.obligation.every, report.period, report.obligation.cutoff_day),
         "can_petition": access.can(request.user, "report.review", report),
-    })
+        "version": version if version is not None else report.version, "conflict": conflict,
+    }, status=status)
 
 
 @login_required
@@ -183,7 +226,9 @@ def attachment(request, pk):
         att = access.scope(request.user, Attachment.objects.select_related("report")).get(pk=pk)
     except Attachment.DoesNotExist:
         raise Http404 from None
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    response["X-Content-Type-Options"] = "nosniff"  # never rendered as what a browser guesses
+    return response
 
 
 @login_required
@@ -194,7 +239,7 @@ def consolidated_report(request):
     if obligation is None:
         raise Http404
     try:
-        month = dt.date.fromisoformat(request.GET.get("period", ""))
+        month = params.parse_date(request.GET.get("period", ""))
     except ValueError:
         raise Http404 from None
     as_of, _bad = _as_of(request)
@@ -204,9 +249,9 @@ def consolidated_report(request):
     if fmt == "xlsx":
         data = build_xlsx(consolidated.annex(program, month, as_of=as_of))
         return HttpResponse(data, content_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
-    number = request.GET.get("number", "")
+    number = params.integer(request.GET, "number", low=1, high=999_999)
     doc = consolidated.build(program, month, as_of=as_of, date=clock.today(),
-                             number=int(number) if number.isdigit() else None)
+                             number=number)
     data = build_docx(doc)
     if fmt == "pdf":
         try:

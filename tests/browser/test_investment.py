@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from dondoc.investment.models import Disbursement, ImportJob
+from dondoc.investment.models import Disbursement
+from dondoc.jobs.models import Job
 
 from ..investment.conftest import MILLION, make_project, write_csv
 from .test_shell import login
@@ -51,6 +52,6 @@ def test_import_disbursements_through_the_page(page, live_server, register, sett
     expect(page.locator("#job-status")).to_have_attribute("data-state", "done", timeout=20000)
     assert sorted(Disbursement.objects.values_list("ref", "amount")) == [("CT-01", 1_234_500_000),
                                                                         ("CT-02", 200 * MILLION)]
-    assert ImportJob.objects.filter(state="done").count() == 1
+    assert Job.objects.filter(kind="investment.disbursements", state="done").count() == 1
     page.goto(f"{base}/investment/?as_of=30/09/2020")
     expect(page.locator('[data-rate="province"]')).to_have_text("95,63%")  # 1.434,5 of 1.500

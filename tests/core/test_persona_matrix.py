@@ -42,8 +42,10 @@ PUBLIC = row(OK, OK, OK, OK, OK, OK)
 # url name -> (method, data, expected per persona). Paths are built from the world by PATHS below.
 MATRIX = {
     "home": ("get", None, ALL),
-    "healthz": ("get", None, PUBLIC),
+    "healthz": ("get", None, row(503, 503, 503, 503, 503, 503)),  # same for all, no login; no worker here: 503
     "audit": ("get", None, ADMIN),
+    "ops": ("get", None, ADMIN),
+    "jobs": ("get", None, ADMIN),
     "organisation": ("get", None, ADMIN),
     "login": ("get", None, row(OK, OK, OK, OK, OK, OK)),
     "logout": ("post", {}, row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),  # signed out, back to the login page
@@ -53,6 +55,9 @@ MATRIX = {
     "agencies:list": ("get", None, ALL),
     "agencies:detail": ("get", None, STC),
     "agencies:edit": ("get", None, row(OK, N, N, OK, N)),
+    "agencies:alias_propose": ("post", {"alias": "Sở TC"}, row(OK, N, N, OK, N)),
+    "agencies:alias_proposals": ("get", None, ADMIN),
+    "agencies:alias_decide": ("post", {"decision": "reject"}, ADMIN),
     "programs:list": ("get", None, ALL),
     "programs:detail": ("get", None, ALL),
     "programs:review": ("get", None, ADMIN),
@@ -115,9 +120,13 @@ PERMISSION_TABLE = {
     "agency.view": ("stc", row(True, True, True, True, False, False)),
     "agency.edit": ("stc", row(True, False, False, True, False, False)),
     "agency.create": (None, row(True, False, False, False, False, False)),
+    "alias.edit": ("stc", row(True, False, False, False, False, False)),
+    "alias.propose": ("stc", row(True, False, False, True, False, False)),
+    "alias.decide": ("stc", row(True, False, False, False, False, False)),
     "membership.manage": (None, row(True, False, False, False, False, False)),
     "organisation.edit": (None, row(True, False, False, False, False, False)),
     "audit.view": (None, row(True, False, False, False, False, False)),
+    "ops.view": (None, row(True, False, False, False, False, False)),
     "program.manage": (None, row(True, False, False, False, False, False)),
     "task.view": ("stc", row(True, True, True, True, False, False)),
     "assignment.update": ("stc", row(True, False, True, True, False, False)),
@@ -186,7 +195,7 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
     from dondoc.core.models import OverrideKind
     from dondoc.deadlines import actions as deadline_actions
     from dondoc.deadlines.models import DossierType
-    from dondoc.investment.models import ImportJob, Investor, PlanLine, Project, Proposal, ProposedTransfer
+    from dondoc.investment.models import Investor, PlanLine, Project, Proposal, ProposedTransfer
     from dondoc.petitions import actions as petition_actions
     from dondoc.petitions.models import PetitionCategory
     from dondoc.programs import actions as program_actions
@@ -200,6 +209,9 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
     stc, kbnn, ct = personas.own_agency, personas.other_agency, Agency.objects.get(code="CT")
     w = {"stc": stc, "kbnn": kbnn}
     w["program"] = seed.program
+    from dondoc.accounts import actions as account_actions
+    w["alias_proposal"] = account_actions.propose_alias(actor=personas.head, agency=stc, alias="Sở TC tỉnh",
+                                                        at=clock.now())
     w["draft"] = program_actions.create_import(actor=personas.admin, parsed=seed_parsed, source_name="07.txt")
     task = Task.objects.get(section="1.2", item="1")  # lead STC; KBNN not assigned
     w["task"] = task
@@ -227,7 +239,9 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
         PlanLine.objects.create(project=p, source="NSDP", year=2020, origin_year=2020, assigner="tinh",
                                 amount=1_000_000_000)
     w["investor"], w["project"] = investor, project
-    w["job"] = ImportJob.objects.create(kind="disbursements", file="x.csv", file_name="x.csv")
+    from dondoc.jobs.models import Job
+
+    w["job"] = Job.objects.create(kind="investment.disbursements", file="x.csv", file_name="x.csv")
     proposal = Proposal.objects.create(year=2020, as_of=D(2020, 9, 30))
     ProposedTransfer.objects.create(proposal=proposal, donor=project, receiver=other_project, source="NSDP",
                                     origin_year=2020, proposed=100_000_000, amount=100_000_000)
@@ -260,6 +274,7 @@ def world(personas, seed, seed_parsed, settings, tmp_path):
 def _path(name: str, w: dict) -> str:
     pk = {
         "agencies:detail": {"code": "STC"}, "agencies:edit": {"code": "STC"},
+        "agencies:alias_propose": {"code": "STC"}, "agencies:alias_decide": {"pk": w["alias_proposal"].pk},
         "programs:detail": {"pk": w["program"].pk}, "programs:review": {"pk": w["draft"].pk},
         "tasks:detail": {"pk": w["task"].pk}, "tasks:update": {"pk": w["assignment"].pk},
         "tasks:reopen": {"pk": w["assignment"].pk}, "tasks:extension_request": {"pk": w["assignment"].pk},

@@ -171,17 +171,45 @@ def test_import_page(client_for, reference, persona, status):
     expect(client_for(persona), "/deadlines/import/", status)
 
 
-def test_import_upload_dry_run_then_real(client_for, personas):
+def test_import_upload_dry_run_then_real(client_for, personas, django_capture_on_commit_callbacks):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     csv = "Loại hồ sơ;Cơ quan;Số hồ sơ;Trích yếu;Ngày nhận\nappraisal;Sở Tài chính;TĐ-7;Thẩm định;20/01/2020\n"
     c = client_for("officer")
-    dry = c.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.encode()), "dry_run": "on"})
-    assert dry.status_code == 200 and 'id="report"' in dry.text and not Dossier.objects.exists()
-    c.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.encode())})
+    with django_capture_on_commit_callbacks(execute=True):  # the job runs after the upload's commit
+        r = c.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.encode()), "dry_run": "on"})
+    dry = c.get(r["Location"])
+    assert dry.status_code == 200 and 'data-state="preview"' in dry.text and not Dossier.objects.exists()
+    assert "1 dòng" in dry.text or "1 row" in dry.text
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.encode())})
     assert Dossier.objects.get().reference == "TĐ-7"
-    other = client_for("other").post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.replace("TĐ-7", "TĐ-8").encode())})
+    other = client_for("other")
+    with django_capture_on_commit_callbacks(execute=True):
+        r = other.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.replace("TĐ-7", "TĐ-8").encode())})
+    other = other.get(r["Location"])
     assert 'class="error"' in other.text and Dossier.objects.count() == 1
+
+
+def test_import_runs_in_the_background_and_the_page_polls_it(client_for, personas):
+    """The request only stores the file: nothing is parsed until the worker runs the job; the page polls."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dondoc.jobs import runner
+    from dondoc.jobs.models import Job
+
+    csv = "Loại hồ sơ;Cơ quan;Số hồ sơ;Trích yếu;Ngày nhận\nappraisal;Sở Tài chính;TĐ-7;Thẩm định;20/01/2020\n"
+    c = client_for("officer")
+    r = c.post("/deadlines/import/", {"file": SimpleUploadedFile("hs.csv", csv.encode())})
+    job = Job.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/deadlines/import/?job={job.pk}"
+    assert job.state == "queued" and not Dossier.objects.exists()
+    assert 'hx-trigger="every 1s"' in c.get(r["Location"]).text
+    assert client_for("head").get(r["Location"]).status_code == 404  # another user's job
+    assert runner.run_pending() == 1
+    fragment = c.get(r["Location"], HTTP_HX_REQUEST="true").text
+    assert "hx-trigger" not in fragment and 'data-state="done"' in fragment
+    assert Dossier.objects.get().reference == "TĐ-7"
 
 
 @pytest.mark.parametrize("persona", ["admin", "leader", "officer", "head", "other"])

@@ -102,3 +102,43 @@ def test_parse_amount_fast_path_agrees_with_the_full_parser(text, unit, dong):
 def test_parse_amount_fast_path_still_needs_a_unit():
     with pytest.raises(ValueError, match="no unit"):
         vn_numbers.parse_amount("1.234.567", None)
+
+
+# Doubtful amounts (issue 12: "1,234" → 1,234 but "1,234,567" → 1.234.567 in one "triệu đồng" file) -------------
+@pytest.mark.parametrize(("text", "unit", "style", "expected"), [
+    ("1,234", MILLION, "", ("ambiguous", (Decimal(1234), Decimal("1.234")))),
+    ("1,234", MILLION, "en", ("ambiguous", (Decimal(1234), Decimal("1.234")))),
+    ("1,234", MILLION, "vi", None),  # the file writes Vietnamese numbers: a decimal comma
+    ("1,234", DONG, "vi", ("ambiguous", (Decimal(1234), Decimal("1.234")))),  # đồng are whole
+    ("-1,234 tỷ", DONG, "", ("ambiguous", (Decimal(1234), Decimal("1.234")))),
+    ("1.234", MILLION, "", None),  # a dot before three digits groups thousands (official documents)
+    ("1.234", MILLION, "en", ("ambiguous", (Decimal(1234), Decimal("1.234")))),
+    ("1.234", DONG, "", None),
+    ("1,5", DONG, "", ("fraction", (Decimal("1.5"),))),
+    ("1.234,5", DONG, "vi", ("fraction", (Decimal("1234.5"),))),
+    ("1,2345678", MILLION, "vi", ("fraction", (Decimal("1.2345678"),))),
+    ("1,234567", MILLION, "vi", None),  # six decimals of a million: whole đồng
+    ("1.234.567", MILLION, "", None), ("1234", MILLION, "", None), ("", MILLION, "", None),
+    (1.5, DONG, "", None), (1234.5, MILLION, "", None),  # numbers stored as numbers are never doubtful
+    ("abc", DONG, "", None),  # not a number: parse_amount says so
+])
+def test_amount_doubt(text, unit, style, expected):
+    doubt = vn_numbers.amount_doubt(text, unit, style)
+    assert (doubt and (doubt.code, doubt.readings)) == expected
+
+
+@pytest.mark.parametrize(("text", "style"), [
+    ("1.234.567", "vi"), ("1.234,5", "vi"), ("1,5", "vi"), ("(2.000.000)", "vi"),
+    ("1,234,567", "en"), ("1,234.5", "en"), ("1.2345", "en"), ("12.5 triệu", "en"),
+    ("1,234", ""), ("1.234", ""), ("1234", ""), ("7810657.0", ""), (1234.5, ""),
+])
+def test_separator_style(text, style):
+    assert vn_numbers.separator_style(text) == style
+
+
+def test_separator_styles_name_the_first_amount_of_the_other_convention():
+    styles = vn_numbers.SeparatorStyles()
+    assert styles.see(5, "1,234") is None and styles.style == ""
+    assert styles.see(6, "1,234,567") is None and styles.style == "en"
+    assert styles.see(7, "1.2345") is None
+    assert styles.see(8, "1.234.567") == (6, "1,234,567")

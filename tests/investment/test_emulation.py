@@ -50,3 +50,20 @@ def test_screen_per_persona(paid, client_for):
     assert client_for("anonymous").get(url).status_code == 302
     r = client_for("officer").get(url + "&format=xlsx")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def no_formula_cells(data: bytes) -> list:
+    """Every non-empty cell, after asserting none is a formula (issue 12: formula injection)."""
+    wb = load_workbook(io.BytesIO(data))
+    got = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in got if c.data_type == "f"]
+    return [c.value for c in got]
+
+
+def test_emulation_export_with_a_formula_investor_name(paid, tmp_path):
+    from dondoc.investment.models import Investor
+
+    Investor.objects.filter(name="Ban QLDA Kho bạc").update(name='=HYPERLINK("http://x","y")')
+    out = tmp_path / "thidua.xlsx"
+    call_command("investment", "emulation", "--as-of", "2020-09-30", "--out", str(out), stdout=io.StringIO())
+    assert '=HYPERLINK("http://x","y")' in no_formula_cells(out.read_bytes())

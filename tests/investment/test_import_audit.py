@@ -6,8 +6,11 @@ import pytest
 from django.utils import timezone
 
 from dondoc.core.models import AuditEvent
-from dondoc.investment import actions, jobs
-from dondoc.investment.models import ImportBatch, ImportJob, Investor, Project
+from dondoc.investment import actions
+from dondoc.investment.models import ImportBatch, Investor, Project
+from dondoc.jobs import actions as job_actions
+from dondoc.jobs import runner
+from dondoc.jobs.models import Job
 
 from .conftest import write_csv, write_xlsx
 from .test_import_disbursements import run
@@ -61,21 +64,22 @@ def test_job_states_are_audited(paid, settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
     path = write_csv(tmp_path / "kb.csv", [["Mã dự án", "Ngày", "Số chứng từ", "Số tiền (đồng)"],
                                            ["7810657", "01/10/2020", "CT77", "1.500.000"]])
-    job = ImportJob.objects.create(kind="disbursements", file=path.name, file_name="kb.csv", dry_run=False)
-    stale = ImportJob.objects.create(kind="plans", file="x.csv", file_name="x.csv", state="running",
-                                     started_at=timezone.now() - dt.timedelta(hours=3))
-    assert jobs.run_pending() == 1
+    job = Job.objects.create(kind="investment.disbursements", file=path.name, file_name="kb.csv", dry_run=False)
+    stale = Job.objects.create(kind="investment.plans", file="x.csv", file_name="x.csv", state="running",
+                               started_at=timezone.now() - dt.timedelta(hours=3))
+    assert runner.run_pending() == 1
     job.refresh_from_db()
     stale.refresh_from_db()
     assert (job.state, stale.state) == ("done", "failed")
-    events = {(e.target_id, e.kind, e.new["state"]) for e in AuditEvent.objects.filter(kind__startswith="investment.job")}
-    assert events == {(str(job.pk), "investment.job_start", "running"), (str(job.pk), "investment.job_finish", "done"),
-                      (str(stale.pk), "investment.job_finish", "failed")}
-    assert AuditEvent.objects.get(kind="investment.job_finish", target_id=str(job.pk)).new["batch"] == job.batch_id
+    assert "nothing was written" in stale.error or "chưa ghi" in stale.error
+    events = {(e.target_id, e.kind, e.new["state"]) for e in AuditEvent.objects.filter(kind__startswith="jobs.")}
+    assert events == {(str(job.pk), "jobs.start", "running"), (str(job.pk), "jobs.finish", "done"),
+                      (str(stale.pk), "jobs.orphaned", "failed")}
+    assert job.result["batch"] == ImportBatch.objects.get(file_name="kb.csv").pk
 
 
 def test_a_job_claimed_elsewhere_is_not_run_twice(paid):
-    job = ImportJob.objects.create(kind="plans", file="x.csv", file_name="x.csv", state="running",
-                                   started_at=timezone.now())
-    assert actions.start_job(job_id=job.pk, now=timezone.now()) is None
-    assert not AuditEvent.objects.filter(kind="investment.job_start").exists()
+    job = Job.objects.create(kind="investment.plans", file="x.csv", file_name="x.csv", state="running",
+                             started_at=timezone.now(), worker_id="w1")
+    assert job_actions.start_job(job_id=job.pk, worker_id="w2", at=timezone.now()) is None
+    assert not AuditEvent.objects.filter(kind="jobs.start").exists()

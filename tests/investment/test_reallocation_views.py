@@ -83,7 +83,7 @@ def test_downloads_use_the_kept_amounts(proposal, client_for):
     assert r.status_code == 200
     rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows()]
     assert next(row for row in rows if "Tổng cộng" in row)[8] == 200
-    r = client_for("other").get(url + "?format=docx")
+    r = client_for("admin").get(url + "?format=docx")  # the province's documents (agencies: 404, see below)
     document = docx.Document(io.BytesIO(r.content))
     text = "\n".join(c.text for tb in document.tables for row in tb.rows for c in row.cells)
     assert "200,0" in text and "7900001" in text
@@ -104,3 +104,32 @@ def test_declare_need_per_persona(register, client_for):
     client_for("officer").post(url, {"need": "1.250"})
     assert Project.objects.get(code="7810657").additional_need == 1_250 * MILLION
     assert AuditEvent.objects.filter(kind="investment.additional_need").count() == 1
+
+
+def test_an_agency_sees_only_the_transfers_touching_its_projects(proposal, client_for, small):  # noqa: F811
+    """Issue 12: STC's users saw every line of a proposal, other agencies' projects and forecasts included."""
+    kbnn_only = proposal.transfers.get()
+    kbnn_only.pk = None
+    kbnn_only.receiver = small["p3"]
+    kbnn_only.amount = kbnn_only.proposed = 77 * MILLION
+    kbnn_only.why = "Chỉ liên quan Kho bạc"
+    kbnn_only.save()
+    url = reverse("investment:proposal", args=[proposal.pk])
+    from dondoc.domain.formats import format_money
+
+    objective = format_money(proposal.objective)  # as the page shows it
+    for name in ("officer", "head"):  # STC
+        page = client_for(name).get(url).content.decode()
+        assert "7810657" in page and "Chỉ liên quan Kho bạc" not in page, name  # p3 → p3 is not STC's
+        assert page.count('id="transfer-') == 1, name
+        assert objective not in page, name  # the province-wide forecast is not an agency's
+        assert client_for(name).get(url + "?format=xlsx").status_code == 404, name
+        assert client_for(name).get(url + "?format=docx").status_code == 404, name
+        listing = client_for(name).get(reverse("investment:reallocation")).content.decode()
+        assert objective not in listing, name
+    page = client_for("other").get(url).content.decode()  # KBNN: both lines touch its project p3
+    assert page.count('id="transfer-') == 2
+    for name in ("admin", "leader"):
+        page = client_for(name).get(url).content.decode()
+        assert page.count('id="transfer-') == 2 and objective in page, name
+        assert client_for(name).get(url + "?format=xlsx").status_code == 200, name

@@ -4,8 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dondoc.core.models import AuditEvent
-from dondoc.investment import jobs
-from dondoc.investment.models import Commitment, Disbursement, ImportJob
+from dondoc.investment.models import Commitment, Disbursement
+from dondoc.jobs import runner
+from dondoc.jobs.models import Job
 
 from .conftest import MILLION
 
@@ -67,7 +68,7 @@ def test_anonymous_project_list_redirects(client_for, paid):
 def test_import_pages_are_for_the_province_admin(client_for, paid, persona, status):
     c = client_for(persona)
     assert c.get("/investment/import/").status_code == status
-    job = ImportJob.objects.create(kind="disbursements", file="x.csv", file_name="x.csv")
+    job = Job.objects.create(kind="investment.disbursements", file="x.csv", file_name="x.csv")
     assert c.get(f"/investment/import/{job.pk}/").status_code == status
     assert c.post(f"/investment/import/{job.pk}/confirm/").status_code == (302 if status != 404 else 404)
 
@@ -79,20 +80,20 @@ def test_upload_check_preview_confirm(client_for, paid, settings, tmp_path):
     content = "Mã dự án;Ngày;Số chứng từ;Số tiền (đồng)\n7810657;01/10/2020;CT77;1.500.000\n".encode()
     r = c.post("/investment/import/", {"kind": "disbursements", "assigner": "tinh",
                                         "file": SimpleUploadedFile("kb.csv", content)})
-    job = ImportJob.objects.get()
+    job = Job.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/investment/import/{job.pk}/"
     assert job.state == "queued" and job.dry_run  # the request did not run the import
     page = c.get(f"/investment/import/{job.pk}/").text
     assert 'hx-trigger="every 1s"' in page  # the page polls while the job runs
-    assert jobs.run_pending() == 1  # what the thread (or `dondoc run_jobs`) does
+    assert runner.run_pending() == 1  # what the worker (or `dondoc run_jobs`) does
     job.refresh_from_db()
     assert job.state == "preview" and job.result["created"] == 1 and Disbursement.objects.filter(ref="CT77").count() == 0
     fragment = c.get(f"/investment/import/{job.pk}/", HTTP_HX_REQUEST="true").text
     assert 'id="preview"' in fragment and "7810657" in fragment and "hx-trigger" not in fragment
     r = c.post(f"/investment/import/{job.pk}/confirm/")
-    follow = ImportJob.objects.exclude(pk=job.pk).get()
+    follow = Job.objects.exclude(pk=job.pk).get()
     assert r["Location"] == f"/investment/import/{follow.pk}/" and not follow.dry_run
-    jobs.run_pending()
+    runner.run_pending()
     follow.refresh_from_db()
     assert follow.state == "done" and Disbursement.objects.get(ref="CT77").amount == 1_500_000
     assert AuditEvent.objects.filter(kind="investment.import_disbursements", actor=follow.created_by).exists()
@@ -105,8 +106,8 @@ def test_rejected_upload_lists_the_errors(client_for, paid, settings, tmp_path):
     content = "Mã dự án,Ngày,Số tiền (đồng)\n0000,01/10/2020,100\n".encode()
     c.post("/investment/import/", {"kind": "disbursements", "assigner": "tinh",
                                    "file": SimpleUploadedFile("kb.csv", content)})
-    jobs.run_pending()
-    job = ImportJob.objects.get()
+    runner.run_pending()
+    job = Job.objects.get()
     assert job.state == "rejected"
     page = c.get(f"/investment/import/{job.pk}/").text
     assert 'id="errors"' in page and "0000" in page and "confirm" not in page
@@ -115,7 +116,7 @@ def test_rejected_upload_lists_the_errors(client_for, paid, settings, tmp_path):
 def test_upload_refuses_other_file_types(client_for, paid):
     r = client_for("admin").post("/investment/import/", {"kind": "plans", "assigner": "tinh",
                                                           "file": SimpleUploadedFile("x.pdf", b"%PDF")})
-    assert r.status_code == 200 and not ImportJob.objects.exists()
+    assert r.status_code == 200 and not Job.objects.exists()
 
 
 @pytest.mark.parametrize(("persona", "allowed"), [("admin", True), ("officer", True), ("head", True),
@@ -141,7 +142,7 @@ def test_run_jobs_command_and_stale_jobs(paid, settings, tmp_path):
     from django.core.management import call_command
     from django.utils import timezone
 
-    stale = ImportJob.objects.create(kind="plans", file="x.csv", file_name="x.csv", state="running",
+    stale = Job.objects.create(kind="investment.plans", file="x.csv", file_name="x.csv", state="running",
                                      started_at=timezone.now() - dt.timedelta(hours=3))
     out = io.StringIO()
     call_command("run_jobs", stdout=out)

@@ -162,11 +162,17 @@ def test_merge_keeps_history(personas, make_petition):
         actions.merge(actor=personas.admin, duplicate=main, into=main, at=clock.now())
 
 
+MAIN_PARTS = {"word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+              "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"}
+
+
 def _zip(*names):
+    """An OOXML-shaped package: [Content_Types].xml declares the main parts present, as Word and Excel write it."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
         for n in names:
-            z.writestr(n, "x")
+            z.writestr(n, "".join(f'<Override PartName="/{m}" ContentType="{MAIN_PARTS[m]}"/>' for m in names
+                                  if m in MAIN_PARTS) if n == "[Content_Types].xml" else "x")
     return out.getvalue()
 
 
@@ -179,6 +185,8 @@ def _zip(*names):
     ("bang.xlsx", _zip("[Content_Types].xml", "word/document.xml"), False),  # a Word file renamed
     ("virus.exe", b"MZ" + b"0" * 20, False),
     ("fake.pdf", b"<html>", False),  # the content must match the type
+    ("polyglot.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>", False),  # markup hidden in a PDF
+    ("bang.xlsx", _zip("xl/workbook.xml"), False),  # a zip, but not an OOXML package
     ("page.html", b"<html>", False),
     ("empty.pdf", b"", False),
     ("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), False),  # over 10 MB

@@ -269,6 +269,29 @@ def test_categories(client_as, persona):
     assert (PetitionCategory.objects.get(code="tax").answer_days == 7) is (persona == "admin")
 
 
+def test_two_administrators_edit_one_category(client_as, personas):
+    """Issue 12: the second, stale save of a category's time limit silently undid the first one's."""
+    import re
+
+    from django.test import Client
+
+    first, second = client_as("admin"), Client()
+    second.force_login(personas.make("t_admin_b", "SKHDT", "province_admin"))
+
+    def opened(page):
+        row = page[page.index('data-category="tax"'):]
+        return re.search(r'name="version" value="(\d+)"', row).group(1)
+
+    v_first, v_second = opened(first.get("/petitions/categories/").text), opened(second.get("/petitions/categories/").text)
+    data = {"code": "tax", "due_soon_days": "2", "basis": "Quy chế của tỉnh"}
+    assert first.post("/petitions/categories/", data | {"answer_days": "7", "version": v_first}).status_code == 302
+    r = second.post("/petitions/categories/", data | {"answer_days": "12", "version": v_second})
+    assert r.status_code == 409 and "t_admin đã lưu lúc" in r.text
+    assert PetitionCategory.objects.get(code="tax").answer_days == 7
+    r = second.post("/petitions/categories/", data | {"answer_days": "12", "version": opened(r.text)})
+    assert r.status_code == 302 and PetitionCategory.objects.get(code="tax").answer_days == 12
+
+
 def test_menu_and_home_panel(client_as, make_petition, settings):
     make_petition(received=D(2020, 9, 1))  # due 16/09: overdue on 05/10
     home = client_as("officer").get("/").text

@@ -1,6 +1,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dondoc.jobs import runner
+from dondoc.jobs.models import Job
 from dondoc.programs.models import Assignment, ProgramImport, Task, TaskUpdate
 from dondoc.programs.services import SEED
 
@@ -105,7 +107,14 @@ def test_upload_review_correct_confirm(client_for, reference):
     c = client_for("admin")
     upload = SimpleUploadedFile("07-CTr-UBND.txt", SEED.read_bytes(), content_type="text/plain")
     r = c.post("/programs/", {"file": upload})
+    job = Job.objects.get()
+    # The request only stored the file; the page polls until the worker has read it.
+    assert r.status_code == 302 and r["Location"] == f"/programs/?job={job.pk}" and not ProgramImport.objects.exists()
+    assert 'hx-trigger="every 1s"' in c.get(r["Location"]).text
+    assert runner.run_pending() == 1
     draft = ProgramImport.objects.get()
+    assert c.get(r["Location"], HTTP_HX_REQUEST="true")["HX-Redirect"] == f"/programs/review/{draft.pk}/"
+    r = c.get(r["Location"])
     assert r.status_code == 302 and r["Location"] == f"/programs/review/{draft.pk}/"
     page = c.get(r["Location"]).text
     assert page.count('name="lead-') == 65
@@ -120,12 +129,14 @@ def test_upload_review_correct_confirm(client_for, reference):
     assert first.assignments.filter(via_group="@HUYEN").count() == 9
 
 
-def test_upload_refuses_unreadable_files(client_for, reference):
+def test_upload_refuses_unreadable_files(client_for, reference, django_capture_on_commit_callbacks):
     c = client_for("admin")
     page = c.post("/programs/", {"file": SimpleUploadedFile("x.exe", b"MZ\x00")}).text
     assert "Không đọc được loại tệp này" in page
-    page = c.post("/programs/", {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF")}).text
-    assert "Không đọc được văn bản" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        r = c.post("/programs/", {"file": SimpleUploadedFile("scan.pdf", b"%PDF-1.4\n%%EOF")})
+    assert Job.objects.get().state == "rejected"
+    assert "Không đọc được văn bản" in c.get(r["Location"]).text
     assert not ProgramImport.objects.exists()
     assert client_for("officer").post("/programs/", {"file": SimpleUploadedFile("a.txt", b"x")}).status_code == 404
 
@@ -141,3 +152,29 @@ def test_home_panel_counts_tasks_by_status(client_for, seed, settings):
 def test_outsiders_cannot_reopen_or_give_opinions(client_for, stc_task, persona, status):
     a = stc_task.assignments.get(agency__code="STC")
     assert client_for(persona).post(f"/tasks/assignments/{a.pk}/reopen/", {"reason": "x"}).status_code == status
+
+
+def test_two_reviewers_of_one_document(client_for, personas, seed_parsed):
+    """Issue 12: a second DPI reviewer's stale page overwrote (and could load) over the first one's corrections."""
+    import re
+
+    from dondoc.programs import actions
+
+    draft = actions.create_import(actor=personas.admin, parsed=seed_parsed, source_name="07.txt")
+    url = f"/programs/review/{draft.pk}/"
+    first, second = client_for("admin"), client_for("admin")
+    second.force_login(personas.make("t_admin3", "SKHDT", "province_admin"))
+    v_first = re.search(r'name="version" value="(\d+)"', first.get(url).text).group(1)
+    v_second = re.search(r'name="version" value="(\d+)"', second.get(url).text).group(1)
+    assert first.post(url, {"version": v_first, "lead-0": "STC", "save": "1"}).status_code == 302
+    r = second.post(url, {"version": v_second, "lead-0": "KBNN", "confirm": "1"})
+    assert r.status_code == 409 and not Task.objects.exists()  # nothing loaded over the first one's correction
+    conflict = r.text[r.text.index('id="conflict"'):]
+    assert "t_admin đã lưu lúc" in conflict and "STC" in conflict and "KBNN" in conflict
+    assert 'name="lead-0" value="KBNN"' in r.text
+    draft.refresh_from_db()
+    assert draft.parsed["tasks"][0]["lead"] == ["STC"]
+    v_now = re.search(r'name="version" value="(\d+)"', r.text).group(1)
+    assert second.post(url, {"version": v_now, "lead-0": "KBNN", "save": "1"}).status_code == 302
+    draft.refresh_from_db()
+    assert draft.parsed["tasks"][0]["lead"] == ["KBNN"]

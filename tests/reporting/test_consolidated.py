@@ -138,3 +138,23 @@ def test_unknown_program_and_bad_month(reference, tmp_path):
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("report", "monthly", "--program", "07/CTr-UBND", "--month", "09/2020", "--out",
                      str(tmp_path / "x.docx"))
+
+
+def no_formula_cells(data: bytes) -> list:
+    """Every non-empty cell, after asserting none is a formula (issue 12: formula injection)."""
+    wb = load_workbook(io.BytesIO(data))
+    got = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in got if c.data_type == "f"]
+    return [c.value for c in got]
+
+
+def test_consolidated_annex_with_formula_text(obligation, personas, tmp_path):
+    from dondoc.reporting.models import Indicator
+
+    Indicator.objects.create(obligation=obligation, agency=personas.own_agency, code="x", name="=1+2", unit="@u")
+    personas.own_agency.__class__.objects.filter(pk=personas.own_agency.pk).update(name="-Sở Tài chính")
+    out = tmp_path / "bc.xlsx"
+    call_command("report", "monthly", "--program", "07/CTr-UBND", "--month", "2020-09", "--out", str(out),
+                 "--as-of", "2020-10-05", "--date", "2020-10-05", stdout=io.StringIO())
+    values = no_formula_cells(out.read_bytes())
+    assert "=1+2" in values and "@u" in values and "-Sở Tài chính" in values

@@ -151,6 +151,12 @@ def test_attachments_have_type_and_size_limits(obligation, personas, at):
                                  period=D(2020, 9, 1))
     with pytest.raises(ValidationError):
         actions.add_attachment(actor=personas.officer, report=report, uploaded=SimpleUploadedFile("x.exe", b"MZ"), at=clock.now())
+    from dondoc.documents.spreadsheet import Sheet, build_xlsx
+
+    data = build_xlsx([Sheet("S", ["Chỉ tiêu"], [[1]])])
     att = actions.add_attachment(actor=personas.officer, report=report,
-                                 uploaded=SimpleUploadedFile("bang-so-lieu.xlsx", b"PK\x03\x04data"), at=clock.now())
-    assert att.size == 8 and Report.objects.get(pk=report.pk).attachments.count() == 1
+                                 uploaded=SimpleUploadedFile("bang-so-lieu.xlsx", data), at=clock.now())
+    assert att.size == len(data) and Report.objects.get(pk=report.pk).attachments.count() == 1
+    with pytest.raises(ValidationError):  # a zip named .xlsx is not a workbook (checked by content, issue 12)
+        actions.add_attachment(actor=personas.officer, report=report,
+                               uploaded=SimpleUploadedFile("bang.xlsx", b"PK\x03\x04data"), at=clock.now())

@@ -2,13 +2,14 @@
 
 By layer: ``layout`` finds the header and columns of a table read by ``dondoc.importers.tables``; ``common`` holds
 the result (``Outcome``) and cell helpers; ``plans`` and ``disbursements`` validate rows and write them through
-``actions.import_batch`` (one transaction, one audit event per batch; new investors and projects through their
+``actions.import_batch`` / ``actions.import_staged`` (one audit event per batch; new investors and projects through their
 own audited actions); ``bulk`` is the raw writer of disbursement rows; ``commands`` the command-line adapters
 (exit status 0 done or a clean dry run, 1 rejected — nothing written, 2 wrong usage). The web upload runs the
 same ``import_plans`` / ``import_disbursements`` through a job (``jobs.py``).
 
 Streaming: the file is read row by row and disbursements are written in batches with one raw ``executemany``
-(SQLite) or ``COPY`` (PostgreSQL) inside the import's transaction; any invalid row rolls everything back.
+(SQLite) or ``COPY`` (PostgreSQL), each batch its own short transaction, under a staging batch no read sees; the
+batch is published in one short final transaction, or discarded when any row is invalid (ADR 0012).
 Idempotent: a payment is identified by project, date, amount and Treasury document number (or the file's hash
 and row); a cumulative figure is stored as the difference from what is known; plan lines are compared with the
 stored ones.

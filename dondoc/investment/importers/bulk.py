@@ -1,9 +1,11 @@
-"""The bulk writer of disbursement rows (raw executemany / COPY), run inside ``actions.import_batch``."""
+"""The bulk writer of disbursement rows (raw executemany / COPY), run by ``actions.import_staged``: each batch of
+rows is written in its own short transaction (``write``), under a staging batch readers do not see (ADR 0012)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from itertools import islice
 
 from django.db import connection
 
@@ -13,7 +15,8 @@ from .common import FLUSH_ROWS
 
 class BulkWriter:
     """Batches of disbursement rows into the table: INSERT OR IGNORE (SQLite) or COPY + ON CONFLICT (PostgreSQL),
-    on the connection of the surrounding transaction. ``created`` counts the rows actually inserted.
+    ``FLUSH_ROWS`` at a time, each batch in its own transaction through ``write(fn)`` (``actions.import_staged``:
+    a short write lock, so web writes get through between batches). ``created`` counts the rows actually inserted.
 
     Rows are full tuples (COLUMNS) or, for the common payment, short ones (SHORT: no capital kind, source or
     cumulative flag) whose constant columns SQLite takes from the statement rather than binding them per row.
@@ -24,8 +27,9 @@ class BulkWriter:
     SHORT = ("project_id", "paid_on", "amount", "ref", "year", "row")
     CACHE_KIB = 32 * 1024  # SQLite page cache during the import (KiB)
 
-    def __init__(self, batch_id: int):
+    def __init__(self, batch_id: int, write: Callable = lambda fn: fn()):
         self.batch_id = batch_id
+        self.write = write
         self.rows: list[tuple] = []
         self.created = 0
         connection.ensure_connection()
@@ -41,10 +45,8 @@ class BulkWriter:
             self.restore = self.raw.execute("PRAGMA cache_size").fetchone()[0]
             self.raw.execute(f"PRAGMA cache_size = -{self.CACHE_KIB}")
         elif self.vendor == "postgresql":
-            with self.raw.cursor() as c:
-                c.execute(f"CREATE TEMP TABLE IF NOT EXISTS _disb_in (LIKE {table} INCLUDING DEFAULTS) "
-                          "ON COMMIT DROP")
-                c.execute("ALTER TABLE _disb_in ALTER COLUMN id DROP NOT NULL")
+            self.temp = (f"CREATE TEMP TABLE IF NOT EXISTS _disb_in (LIKE {table} INCLUDING DEFAULTS) "
+                         "ON COMMIT DROP", "ALTER TABLE _disb_in ALTER COLUMN id DROP NOT NULL")
             self.sql = (f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _disb_in "
                         "ON CONFLICT (ref, project_id, paid_on, amount) DO NOTHING")
             self.copy = f"COPY _disb_in ({cols}) FROM STDIN"
@@ -56,15 +58,22 @@ class BulkWriter:
 
     def flush(self) -> None:
         if self.rows:
-            self.put(self.rows)
-            self.rows = []
+            rows, self.rows = self.rows, []
+            self.write(lambda: self.put(rows))
+
+    def stream(self, rows: Iterable[tuple], short: bool = False) -> None:
+        """Write an iterator of rows, ``FLUSH_ROWS`` per transaction (read between transactions, not inside)."""
+        rows = iter(rows)
+        while chunk := list(islice(rows, FLUSH_ROWS)):
+            self.write(lambda chunk=chunk: self.put(chunk, short))
 
     def _full(self, row: tuple) -> tuple:
         pid, day, amount, ref, year, number = row
         return (pid, day, amount, ref, year, False, "", False, self.batch_id, number)
 
     def put(self, rows: Iterable[tuple], short: bool = False) -> None:
-        """Insert ``rows`` (a list, or an iterator streamed through one executemany / COPY)."""
+        """Insert ``rows`` (a list, or an iterator streamed through one executemany / COPY) in the current
+        transaction."""
         if self.vendor == "sqlite":
             cursor = self.raw.cursor()
             cursor.executemany(self.short_sql if short else self.sql, rows)
@@ -75,12 +84,13 @@ class BulkWriter:
             rows = map(self._full, rows)
         if self.vendor == "postgresql":
             with self.raw.cursor() as c:
+                for statement in self.temp:  # dropped at the commit of each batch
+                    c.execute(statement)
                 with c.copy(self.copy) as copy:
                     for row in rows:
                         copy.write_row(row)
                 c.execute(self.sql)
                 self.created += c.rowcount
-                c.execute("TRUNCATE _disb_in")
         else:  # any other backend: the ORM
             objs = [Disbursement(**dict(zip(self.COLUMNS, r, strict=True))) for r in rows]
             self.created += len(Disbursement.objects.bulk_create(objs, ignore_conflicts=True))

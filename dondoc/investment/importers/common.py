@@ -11,8 +11,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
+from dondoc.domain.bounds import Budget, LimitExceeded
+from dondoc.domain.formats import format_number
+from dondoc.importers.limits import limits_for
 from dondoc.importers.result import MAX_ISSUES, ImportResult
-from dondoc.importers.tables import Table, TableError, cell_text
+from dondoc.importers.tables import LimitError, Table, TableError, cell_text
 
 from .layout import AmountColumn, Layout, find_layout
 
@@ -36,6 +39,7 @@ class Outcome(ImportResult):
     file_hash: str = ""
     rejected_rows: set = field(default_factory=set)  # data rows with an error
     counted_rows: set = field(default_factory=set)  # rows counted in ``rows`` whose checks go on afterwards
+    styles: vn_numbers.SeparatorStyles = field(default_factory=vn_numbers.SeparatorStyles)  # the file's numbers
 
     def error(self, row: int | None, column: str, message: str, code: str = "") -> None:
         if row is not None:
@@ -87,8 +91,51 @@ def text_at(cells: list, index: int | None) -> str:
     return cell_text(cell_at(cells, index))
 
 
+def _style_name(style: str) -> str:
+    return _("dots between thousands and a decimal comma") if style == "vi" else _(
+        "commas between thousands and a decimal dot")
+
+
+def amount_clear(out: Outcome, number: int, label: str, raw, unit: int | None) -> bool:
+    """False (an error recorded, naming row and column) when a text amount is ambiguous for the file's unit,
+    comes to a fraction of a đồng, or follows another separator convention than the file's first amounts."""
+    doubt = vn_numbers.amount_doubt(raw, unit, out.styles.style)
+    if doubt is not None:
+        unit_name = vn_numbers.UNIT_NAMES.get(doubt.unit, "")
+        if doubt.code == "fraction":
+            out.error(number, label, _("\"%(value)s\" comes to a fraction of a đồng: amounts in %(unit)s have at "
+                                       "most %(decimals)s decimals.")
+                      % {"value": raw, "unit": unit_name, "decimals": vn_numbers.DECIMALS.get(doubt.unit, 0)},
+                      "fraction_of_dong")
+        elif doubt.unit == vn_numbers.DONG:
+            out.error(number, label, _("\"%(value)s\" could be %(thousands)s đồng or %(decimal)s đồng, and amounts "
+                                       "in đồng are whole: write \"%(thousands)s\" (dots between thousands) or "
+                                       "enter it as a number cell.")
+                      % {"value": raw, "thousands": format_number(doubt.readings[0]),
+                         "decimal": format_number(doubt.readings[1], 3)}, "ambiguous_amount")
+        else:
+            thousands, decimal = format_number(doubt.readings[0]), format_number(doubt.readings[1], 3)
+            out.error(number, label, _("\"%(value)s\" could be %(thousands)s or %(decimal)s %(unit)s: write "
+                                       "\"%(thousands)s,0\" or \"%(decimal)s0\" to say which, or enter it as a "
+                                       "number cell.")
+                      % {"value": raw, "thousands": thousands, "decimal": decimal, "unit": unit_name},
+                      "ambiguous_amount")
+        return False
+    other = out.styles.see(number, raw)
+    if other is not None:
+        first = out.styles.first[0]
+        out.error(number, label, _("\"%(value)s\" is written with %(this)s, but row %(row)s (\"%(first)s\") with "
+                                   "%(other)s: write every amount of the file the same way.")
+                  % {"value": raw, "this": _style_name("en" if first == "vi" else "vi"), "row": other[0],
+                     "first": other[1], "other": _style_name(first)}, "mixed_separators")
+        return False
+    return True
+
+
 def amount_at(out: Outcome, number: int, cells: list, col: AmountColumn) -> int | None:
     raw = cell_at(cells, col.index)
+    if type(raw) is str and not raw.isdigit() and not amount_clear(out, number, col.label, raw, col.unit):
+        return None
     try:
         return vn_numbers.parse_amount(raw, col.unit)
     except ValueError:
@@ -107,7 +154,7 @@ def open_layout(out: Outcome, path: Path, name: str | None, required: set[str], 
           ) -> tuple[Table, Layout, list, Iterator] | None:
     """The table, its layout, the rows read past the header and the iterator of the rest (close it after)."""
     try:
-        table = Table(path, name)
+        table = Table(path, name, limits=limits_for(out.kind))
         rows = iter(table)
         layout, pending = find_layout(rows, required, unit)
     except TableError as exc:
@@ -120,11 +167,18 @@ def open_layout(out: Outcome, path: Path, name: str | None, required: set[str], 
 
 
 class Ticker:
+    """Progress every PROGRESS_EVERY rows, and the parse's time budget (rows read past ``Table.__iter__``)."""
+
     def __init__(self, table: Table, progress: Progress | None):
         self.table, self.progress, self.next = table, progress, PROGRESS_EVERY
+        self.budget = Budget(table.limits.seconds)
 
     def __call__(self, rows: int) -> None:
         if rows >= self.next:
+            try:
+                self.budget.check()
+            except LimitExceeded as exc:
+                raise LimitError(exc) from None
             self.next = rows + PROGRESS_EVERY
             if self.progress:
                 self.progress(rows, self.table.fraction())

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from itertools import chain
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dondoc.domain import vn_numbers
@@ -26,6 +27,7 @@ from .common import (
     Progress,
     Ticker,
     amount_at,
+    amount_clear,
     cell_at,
     check_units,
     file_digest,
@@ -105,8 +107,8 @@ def _import_disbursements(out: Outcome, table: Table, layout: Layout, pending: l
         return out
     out.file_hash = file_digest(table.path)
 
-    def apply(batch) -> Outcome:
-        writer = BulkWriter(batch.pk)
+    def apply(batch, write) -> Outcome:
+        writer = BulkWriter(batch.pk, write)
         try:
             if payments:
                 _payments(out, table, layout, pending, rows, cols, batch.pk, year, writer, progress)
@@ -125,12 +127,15 @@ def _import_disbursements(out: Outcome, table: Table, layout: Layout, pending: l
         return out
 
     try:
-        batch = actions.import_batch(
+        batch = actions.import_staged(
             actor=actor, kind=ImportBatch.Kind.DISBURSEMENTS, file_name=table.name, file_hash=out.file_hash,
             as_of=cum_date or as_of, options={"unit": unit, "year": year,
                                               "as_of": (as_of or cum_date or "") and str(as_of or cum_date)},
             dry_run=dry_run, apply=apply)
         out.batch_id = batch.pk if batch else None
+    except ValidationError as exc:  # another disbursement file is being imported
+        out.error(None, "", " ".join(exc.messages))
+        out.batch_id = None
     except (TableError, UnicodeDecodeError, csv.Error) as exc:  # the last two: the csv reader read directly
         reason = "the CSV file is not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc
         out.error(None, "", _("The file cannot be read: %(reason)s.") % {"reason": reason})
@@ -161,14 +166,14 @@ def _find_project(out: Outcome, projects: dict[str, int], number: int, cells: li
 
 def _payments(out: Outcome, table: Table, layout: Layout, pending: list, rows: Iterator, cols: list[AmountColumn],
               batch_id: int, year: int | None, writer: BulkWriter, progress: Progress | None) -> None:
-    """One row per payment. The common shape (one amount column) is streamed straight into one executemany
-    (COPY on PostgreSQL): parse, check and insert in one pass, no intermediate lists; 1M rows in seconds."""
+    """One row per payment. The common shape (one amount column) is streamed into executemany (COPY on
+    PostgreSQL) ``FLUSH_ROWS`` at a time, each its own short transaction: parse, check and insert in one pass."""
     simple = len(cols) == 1 and cols[0].part == "total" and not {"capital", "source"} & set(layout.fields)
     projects = _project_index()  # read before the stream starts: nothing may query while a COPY runs
     produced = _payment_rows(out, projects, table, layout, pending, rows, cols, batch_id, year, writer, progress,
                              simple)
     if simple:
-        writer.put(produced, short=True)
+        writer.stream(produced, short=True)
     else:
         for _row in produced:  # the general shape writes through writer.add
             pass
@@ -179,7 +184,7 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                   progress: Progress | None, simple: bool) -> Iterator[tuple]:
     """The rows to insert (short tuples) for the simple shape; the general shape goes through ``writer.add``.
     Once an error is found nothing more is yielded (the transaction is rolled back), but checking goes on.
-    It must not touch the database: it runs inside the executemany / COPY it feeds."""
+    It does not touch the database (it once ran inside the executemany it feeds)."""
     tick = Ticker(table, progress)
     code_i, date_i = layout.fields["code"], layout.fields["date"]
     doc_i = layout.fields.get("docno")
@@ -194,9 +199,12 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
     amount_label = cols[0].label
     clean = out.ok
     preview = PREVIEW_ROWS
+    seen: dict[int, int] = {}  # hash of a payment's identity -> its first row (a hash: 1M rows stay small)
+    has_doc = doc_i is not None
     cells_iter, numbers, reader, number = bare_cells(table, pending, rows)
     first = len(numbers)
     index = 0
+    row_cap = table.limits.rows
     for cells in cells_iter:
         if index < first:
             number = numbers[index]
@@ -205,6 +213,8 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             number = reader.line_num
         else:
             number += 1
+        if number > row_cap:  # a CSV read past Table.__iter__
+            table.check_row(number)
         if len(cells) < width:
             cells = list(cells) + [""] * (width - len(cells))
         code = cells[code_i]
@@ -237,6 +247,9 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             if type(raw) is str and raw.isdigit():
                 amount = int(raw) * unit
             else:
+                if type(raw) is str and not amount_clear(out, number, amount_label, raw, unit):
+                    clean = False
+                    continue
                 try:
                     amount = vn_numbers.parse_amount(raw, unit)
                 except ValueError:
@@ -248,6 +261,10 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                     continue
                 if amount < 0:
                     _negative(out, number, amount_label, amount)
+            first_row = seen.setdefault(hash((pid, day[0], amount, ref if has_doc else "")), number)
+            if first_row != number and _same_payment(out, number, first_row, amount_label, has_doc):
+                clean = False
+                continue
             n_rows += 1
             total += amount
             pids.add(pid)
@@ -262,6 +279,10 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
                                         (source_in(text_at(cells, src_i)) or "") if src_i is not None else "")
             if parts == []:
                 out.error(number, amount_label, _("The amount is missing."))
+            if parts:
+                first_row = seen.setdefault(hash((pid, day[0], tuple(parts), ref if has_doc else "")), number)
+                if first_row != number and _same_payment(out, number, first_row, amount_label, has_doc):
+                    parts = None
             clean = out.ok
             if not parts:
                 continue
@@ -284,6 +305,21 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             tick(n_rows)
             next_tick = tick.next
     out.rows, out.total_amount = n_rows, total
+
+
+def _same_payment(out: Outcome, number: int, first: int, label: str, has_doc: bool) -> bool:
+    """Two rows of one file with the same identity. With document numbers they would collapse into one payment:
+    an error (True). Without, each row is its own payment (they are kept): a warning naming both rows."""
+    if has_doc:
+        out.error(number, label, _("Rows %(first)s and %(row)s are the same payment (project, date, document number "
+                                   "and amount): list a payment once; if they are two payments, give them "
+                                   "different document numbers.") % {"first": first, "row": number},
+                  "duplicate_payment")
+        return True
+    out.warn(number, label, _("Rows %(first)s and %(row)s have the same project, date and amount; both are stored "
+                              "as two payments (the file has no document numbers to tell them apart): delete one "
+                              "if it is listed twice.") % {"first": first, "row": number}, "same_payment")
+    return False
 
 
 def _negative(out: Outcome, number: int, label: str, amount: int) -> None:

@@ -22,6 +22,7 @@ from .common import (
     Progress,
     Ticker,
     amount_at,
+    amount_clear,
     cell_at,
     check_units,
     file_digest,
@@ -195,9 +196,13 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                         out.warn(number, layout.label("investor"), _(
                             "Investor \"%(name)s\" is not linked to an agency of the registry; set its agency "
                             "so that the agency's officers see it.") % {"name": investor_name})
+                raw_total = cell_at(cells, f.get("total_investment"))
+                total_unit = layout.note_unit or unit or vn_numbers.MILLION
+                if type(raw_total) is str and raw_total.strip() and not raw_total.strip().isdigit() and not \
+                        amount_clear(out, number, layout.label("total_investment"), raw_total, total_unit):
+                    continue
                 try:
-                    total_investment = vn_numbers.parse_amount(cell_at(cells, f.get("total_investment")),
-                                                               layout.note_unit or unit or vn_numbers.MILLION)
+                    total_investment = vn_numbers.parse_amount(raw_total, total_unit)
                 except ValueError:
                     total_investment = None
                 project = actions.create_project(

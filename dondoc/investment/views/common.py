@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from dondoc import access
-from dondoc.core import clock
+from dondoc.core import clock, params
 from dondoc.domain.vn_numbers import parse_number
 
 
@@ -18,7 +18,7 @@ def as_of(request) -> dt.date:
     value = request.GET.get("as_of", "").strip()
     if value:
         try:
-            return clock.parse_date(value)
+            return params.parse_date(value)
         except ValueError:
             messages.error(request, _("\"%(value)s\" is not a date (dd/mm/yyyy).") % {"value": value})
     return clock.today()
@@ -30,10 +30,7 @@ def require_view(user) -> None:
 
 
 def date_or_none(value: str):
-    try:
-        return clock.parse_date(value.strip()) if value and value.strip() else None
-    except ValueError:
-        return None
+    return params.optional_date(value)
 
 
 def millions(value: str) -> int | None:

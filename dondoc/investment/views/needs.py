@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dondoc import access
+from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
+from dondoc.domain.formats import format_money
 
 from .. import actions, queries
 from .common import millions
@@ -22,11 +24,21 @@ def project_need(request, code: str):
         try:
             if amount is None:
                 raise ValidationError(_("An additional need is a whole number of million đồng, not negative."))
-            actions.declare_need(actor=request.user, project=project, amount=amount)
+            actions.declare_need(actor=request.user, project=project, amount=amount,
+                                 version=parse_version(request.POST.get("version")))
+        except StaleEdit as exc:
+            current = queries.get_project_for(request.user, code)
+            label = _("Additional need (million đồng)")
+            rows = conflict_rows({"need": label}, {"need": format_money(current.additional_need)},
+                                 {"need": request.POST.get("need", "")})
+            return render(request, "investment/reallocation_need.html", {
+                "project": current, "need": request.POST.get("need", ""), "version": current.version,
+                "conflict": {"by": exc.by, "at": exc.at, "rows": rows}}, status=409)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
             return redirect("investment:need", code=project.code)
         messages.success(request, _("Saved."))
         return redirect("investment:project", code=project.code)
-    return render(request, "investment/reallocation_need.html", {"project": project})
+    return render(request, "investment/reallocation_need.html", {"project": project, "version": project.version,
+                                                                 "need": format_money(project.additional_need)})

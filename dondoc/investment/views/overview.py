@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dondoc import access
+from dondoc.core import params
 from dondoc.domain import disbursement as rules_mod
 
 from .. import charts, queries
@@ -29,7 +30,7 @@ def _agency_groups(rows: list[queries.InvestorRow]) -> list[dict]:
 def home(request):
     require_view(request.user)
     as_of = _as_of(request)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else as_of.year
+    year = params.year(request.GET, default=as_of.year)
     evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
     curve = queries.s_curve(year, as_of, request.user)
     findings = evaluation.findings

@@ -13,10 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
-from dondoc.core import clock
+from dondoc.core import clock, params
+from dondoc.core.concurrency import StaleEdit, conflict_rows
+from dondoc.domain.formats import format_money
 
 from .. import actions, queries
 from ..forms import ScheduleForm
+from ..models import Commitment
 from .common import as_of as _as_of
 from .common import require_view
 
@@ -33,8 +36,9 @@ def project_list(request):
         wanted = set(queries.visible_projects(request.user).filter(Q(code__icontains=q) | Q(name__icontains=q))
                      .values_list("pk", flat=True))
         rows = [r for r in rows if r.project.pk in wanted]
-    if investor.isdigit():
-        rows = [r for r in rows if r.project.investor_id == int(investor)]
+    investor_id = params.pk(request.GET, "investor")
+    if investor_id:
+        rows = [r for r in rows if r.project.investor_id == investor_id]
     if request.GET.get("behind"):
         rows = [r for r in rows if r.behind]
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
@@ -62,20 +66,25 @@ def _months(row: queries.ProjectRow, year: int, as_of: dt.date) -> list[dict]:
 @login_required
 def project_detail(request, code: str):
     require_view(request.user)
-    project = queries.get_project_for(request.user, code)
+    return _render_project(request, queries.get_project_for(request.user, code))
+
+
+def _render_project(request, project, form=None, conflict=None, status=200):
     as_of = _as_of(request)
     year = as_of.year
     evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
     row = next((r for r in evaluation.projects if r.project.pk == project.pk), None)
     can_commit = access.can(request.user, "investment.commit", project)
+    if form is None and can_commit:
+        form = ScheduleForm(initial_months=row.schedule if row else {}, version=project.version)
     return render(request, "investment/project.html", {
         "project": project, "row": row, "as_of": as_of, "year": year, "ev": evaluation,
         "lines": project.plan_lines.select_related("batch").order_by("year", "origin_year", "source", "assigner", "id"),
         "payments": project.disbursements.filter(paid_on__lte=as_of).order_by("-paid_on", "-id")[:100],
         "months": _months(row, year, as_of) if row else [],
         "can_commit": can_commit,
-        "form": ScheduleForm(initial_months=row.schedule if row else {}) if can_commit else None,
-    })
+        "form": form if can_commit else None, "conflict": conflict,
+    }, status=status)
 
 
 @login_required
@@ -89,7 +98,16 @@ def project_schedule(request, code: str):
     if form.is_valid():
         try:
             changed = actions.set_schedule(actor=request.user, project=project, year=year, months=form.months(),
-                                           at=clock.now())
+                                           at=clock.now(), version=form.opened_version())
+        except StaleEdit as exc:
+            current = queries.get_project_for(request.user, code)
+            saved = dict(Commitment.objects.filter(project=current, year=year).values_list("month", "amount"))
+            labels = {m: str(form.fields[f"m{m}"].label) for m in range(1, 13)}
+            rows = conflict_rows(labels, {m: format_money(saved.get(m, 0)) for m in labels},
+                                 {m: format_money(v) for m, v in form.months().items()})
+            form.reopen_at(current.version)
+            return _render_project(request, current, form=form, status=409,
+                                   conflict={"by": exc.by, "at": exc.at, "rows": rows})
         except (PermissionDenied, ValidationError) as exc:
             messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
         else:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dondoc import access
-from dondoc.core import clock
+from dondoc.core import clock, params
 
 from .. import actions, documents, queries
 from ..models import ProposedTransfer
@@ -35,9 +36,11 @@ def proposal_list(request):
             return redirect("investment:reallocation")
         proposal = actions.create_proposal(actor=request.user, as_of=as_of)
         return redirect("investment:proposal", pk=proposal.pk)
-    proposals = queries.visible_proposals(request.user).prefetch_related("transfers")
+    visible = access.scope(request.user, ProposedTransfer.objects.all())
+    proposals = queries.visible_proposals(request.user).prefetch_related(Prefetch("transfers", queryset=visible))
     return render(request, "investment/reallocation_list.html", {
-        "proposals": proposals, "can_propose": can_propose, "today": clock.today()})
+        "proposals": proposals, "can_propose": can_propose, "today": clock.today(),
+        "partial": access.partial(request.user)})
 
 
 def _decide(request, proposal) -> None:
@@ -45,8 +48,8 @@ def _decide(request, proposal) -> None:
     action = request.POST.get("action", "")
     if action in ("adjust", "remove"):
         try:
-            transfer = proposal.transfers.get(pk=int(request.POST.get("transfer", "0")))
-        except (ValueError, ProposedTransfer.DoesNotExist):
+            transfer = proposal.transfers.get(pk=params.pk(request.POST, "transfer") or 0)
+        except ProposedTransfer.DoesNotExist:
             raise Http404 from None
         amount = 0 if action == "remove" else millions(request.POST.get("amount", ""))
         if amount is None:
@@ -77,8 +80,11 @@ def proposal_detail(request, pk: int):
         else:
             messages.success(request, _("Saved."))
         return redirect("investment:proposal", pk=proposal.pk)
+    partial = access.partial(request.user)  # an agency: only its own lines, no province-wide forecast
     kind = request.GET.get("format")
     if kind in DOCUMENT_TYPES:
+        if partial:  # the Tờ trình and its annex carry every agency's projects: the province's documents
+            raise Http404
         analysis = queries.analysis_of(proposal)
         data = (documents.to_trinh_docx(analysis, date=clock.today()) if kind == "docx"
                 else documents.annex_xlsx(analysis))
@@ -86,8 +92,8 @@ def proposal_detail(request, pk: int):
         name = "to-trinh" if kind == "docx" else "phu-luc"
         response["Content-Disposition"] = f'attachment; filename="{name}-dieu-chuyen-{proposal.pk}.{kind}"'
         return response
-    transfers = proposal.transfers.select_related("donor__investor", "receiver__investor")
+    transfers = access.scope(request.user, proposal.transfers.select_related("donor__investor", "receiver__investor"))
     return render(request, "investment/reallocation_detail.html", {
-        "proposal": proposal, "transfers": transfers, "total": sum(t.amount for t in transfers),
+        "proposal": proposal, "transfers": transfers, "total": sum(t.amount for t in transfers), "partial": partial,
         "can_adjust": access.can(request.user, "investment.reallocate") and proposal.state == "draft",
         "can_approve": access.can(request.user, "investment.approve"), "today": clock.today()})

@@ -4,10 +4,11 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dondoc.core import clock
 from dondoc.programs import actions
-from dondoc.programs.services import ParseError, parse_path
+from dondoc.programs.services import ParseError, parse_path, require_tasks
 
 
 class Command(BaseCommand):
@@ -25,9 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            parsed = parse_path(options["file"])
+            parsed = require_tasks(parse_path(options["file"]))
         except (ParseError, OSError) as exc:
-            raise CommandError(f"{options['file']}: {exc}", returncode=1) from exc
+            if getattr(exc, "code", "") == "no_tasks":
+                raise CommandError(f"{options['file']}: {exc}", returncode=1) from exc
+            raise CommandError(_("%(file)s: the file cannot be read: %(reason)s") % {
+                "file": options["file"], "reason": exc}, returncode=1) from exc
         if options["sub"] == "parse":
             if options["json"]:
                 self.stdout.write(json.dumps(parsed, ensure_ascii=False, indent=1))

@@ -1,0 +1,26 @@
+"""The dossiers upload is bounded after decompression (issue 12: an 875 KB .xlsx holding a million rows took
+168 s and 2.1 GB on /deadlines/import/)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dondoc.deadlines.models import Dossier
+
+from ..importers.bombs import inflating_zip, repeated_rows_xlsx
+
+pytestmark = pytest.mark.django_db
+HEADER = ["Loại hồ sơ", "Cơ quan", "Số hồ sơ", "Trích yếu", "Ngày nhận"]
+
+
+def test_a_small_xlsx_with_too_many_rows_is_refused_with_the_limit_and_its_figure(client_for, personas):
+    data = repeated_rows_xlsx(HEADER, ["appraisal", "Sở Tài chính", "TĐ-7", "Thẩm định", "20/01/2020"], 60_000)
+    assert len(data) < 2_000_000  # well under the 10 MB upload limit, the only bound before
+    page = client_for("officer").post("/deadlines/import/", {"file": SimpleUploadedFile("hs.xlsx", data)}).text
+    assert "bảng tính có ít nhất 60.001 dòng, vượt giới hạn 50.000 dòng của loại tệp này" in page
+    assert not Dossier.objects.exists()
+
+
+def test_an_xlsx_inflating_far_beyond_its_size_is_refused(client_for, personas):
+    data = inflating_zip("hs.xlsx", "xl/worksheets/sheet1.xml", 8 * 1024 * 1024)
+    page = client_for("officer").post("/deadlines/import/", {"file": SimpleUploadedFile("hs.xlsx", data)}).text
+    assert "bị nén" in page and "vượt giới hạn 200 lần" in page
