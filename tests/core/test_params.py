@@ -57,7 +57,3 @@ def test_authenticated_pages_are_not_stored(personas, client_for):
     response = client_for("officer").get(reverse("home"))
     cache = response["Cache-Control"]
     assert "no-store" in cache and "private" in cache
-
-
-def test_healthz_keeps_its_caching_even_for_a_user(personas, client_for):
-    assert "no-store" not in client_for("admin").get(reverse("healthz")).get("Cache-Control", "")

@@ -108,8 +108,10 @@ def test_a_worker_killed_mid_import_leaves_the_job_failed_and_nothing_imported(t
     (state, error), = _query(db, "SELECT state, error FROM jobs_job")
     assert state == "failed"
     assert error == "Tiến trình chạy nền đã dừng giữa chừng; chưa ghi gì vào dữ liệu. Hãy tải tệp lên lại."
-    assert _query(db, "SELECT count(*) FROM investment_disbursement") == [(0,)]
-    assert _query(db, "SELECT count(*) FROM investment_importbatch") == [(0,)]
+    # What the killed import wrote is a staging batch no reader sees (ADR 0012); nothing was published.
+    assert _query(db, "SELECT count(*) FROM investment_importbatch WHERE state = 'published'") == [(0,)]
+    assert _query(db, "SELECT count(*) FROM investment_disbursement d JOIN investment_importbatch b "
+                      "ON b.id = d.batch_id WHERE b.state = 'published'") == [(0,)]
     assert _query(db, "SELECT status FROM django_tasks_database_dbtaskresult") == [("FAILED",)]
     assert _query(db, "SELECT kind FROM core_auditevent WHERE kind LIKE 'jobs.%' ORDER BY id") == [
         ("jobs.start",), ("jobs.orphaned",)]

@@ -64,10 +64,16 @@ def test_a_docx_with_too_many_paragraphs_is_refused(reference, tmp_path):
     assert "văn bản có ít nhất 25.000 đoạn, vượt giới hạn 20.000 đoạn" in parse(path)
 
 
-def test_upload_of_random_bytes_or_no_task_is_refused(client_for, reference):
+def test_upload_of_random_bytes_or_no_task_is_refused(client_for, reference, django_capture_on_commit_callbacks):
     c = client_for("admin")
-    page = c.post("/programs/", {"file": SimpleUploadedFile("p.docx", RANDOM)}).text
+
+    def upload(data):  # the job runs after the upload's commit; its page says how it ended
+        with django_capture_on_commit_callbacks(execute=True):
+            r = c.post("/programs/", {"file": SimpleUploadedFile("p.docx", data)})
+        return c.get(r["Location"]).text
+
+    page = upload(RANDOM)
     assert "không phải tệp .docx (Word) hợp lệ" in page
-    page = c.post("/programs/", {"file": SimpleUploadedFile("p.docx", docx(3, "Kính gửi"))}).text
+    page = upload(docx(3, "Kính gửi"))
     assert "không tìm thấy nhiệm vụ nào" in page
     assert not ProgramImport.objects.exists()

@@ -66,10 +66,11 @@ def test_stale_submit_is_refused_too(client_for, stc_report):
 
 def test_officer_forged_submit_saves_nothing(client_for, stc_report):
     url = f"/reports/{stc_report.pk}/"
-    page = client_for("officer").get(url).text
+    officer = client_for("officer")
+    page = officer.get(url).text
     assert 'value="submit"' not in page  # no submit button for an officer
     before = AuditEvent.objects.count()
-    r = client_for("officer").post(url, {"action": "submit", "version": opened_version(page),
+    r = officer.post(url, {"action": "submit", "version": opened_version(page),
                                          "difficulties": "Văn bản của chuyên viên"})
     assert r.status_code == 403
     assert "Chỉ lãnh đạo cơ quan mới được gửi báo cáo" in r.text
