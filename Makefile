@@ -65,6 +65,7 @@ test-parts:
 	scripts/timed "ruff" $(BIN)/ruff check .
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
+	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
 	@echo "=== pytest: SQLite (everything but the browser) ==="
 	scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"
 	@echo "=== pytest: PostgreSQL (database tests, throwaway cluster) ==="
@@ -84,3 +85,4 @@ bench: venv
 	$(BIN)/python scripts/bench_report.py
 	$(BIN)/python scripts/bench_reallocate.py
 	$(BIN)/python scripts/bench_import.py --rows 200000
+	$(BIN)/python scripts/bench_load.py

@@ -8,6 +8,8 @@ Environment (see README "Configuration"):
   DONDOC_HOME                 where var/ lives (default: the source checkout, else the current directory)
   DONDOC_TODAY=YYYY-MM-DD     pins "today" for the whole product (demo, tests)
   DONDOC_INSECURE_HTTP=1      serve over plain HTTP on an intranet (turns off HTTPS redirect/secure cookies)
+  DONDOC_LOG_FORMAT           json (default outside DEBUG: one JSON object per line on stderr) or text
+  DONDOC_LOG_LEVEL            level of the root logger (default WARNING; requests and jobs log at INFO)
   DONDOC_IMPORT_LIMITS=JSON   bounds of file parses per kind, e.g. '{"disbursements": {"rows": 3000000}}'
   DONDOC_EMAIL_URL-like vars  EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                               DONDOC_EMAIL_BACKEND, DEFAULT_FROM_EMAIL
@@ -101,6 +103,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dondoc.core.middleware.RequestLogMiddleware",  # first: its duration covers everything below
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -266,6 +269,13 @@ if INSECURE_HTTP and not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Logs go to stderr (journald or the container collects them). Outside DEBUG, or with DONDOC_LOG_FORMAT=json, one
+# JSON object per line (dondoc/core/logs.py): one per request (dondoc.request), one per job or sweeper run
+# (dondoc.background), and Django's errors — a 500 with its traceback — as JSON too. DONDOC_LOG_FORMAT=text forces
+# plain lines.
+LOG_FORMAT = os.environ.get("DONDOC_LOG_FORMAT", "").strip().lower() or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"DONDOC_LOG_FORMAT must be json or text, got {LOG_FORMAT!r}")
 # Bounds of every parse, checked AFTER decompression (docs/adr/0010-one-importer.md, "Bounds"): per kind of file,
 # fields of dondoc.domain.bounds.Limits over its defaults (inflated 200 MB, 100,000 rows, 5M cells, 120 s).
 # The same limits hold on the command line and for uploads (both run outside the web request).
@@ -288,6 +298,15 @@ if os.environ.get("DONDOC_IMPORT_LIMITS"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "dondoc.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DONDOC_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # A line per request and per job; quiet in the test suite and in DEBUG's console (runserver logs them).
+        "dondoc.request": {"level": "WARNING" if TESTING or (DEBUG and LOG_FORMAT == "text") else "INFO"},
+        "dondoc.background": {"level": "WARNING" if TESTING else "INFO"},
+    },
 }

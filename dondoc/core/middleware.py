@@ -1,8 +1,14 @@
 import logging
+import re
+import time
+import uuid
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import empty
+
+from . import logs
 
 
 class LanguageMiddleware:
@@ -65,3 +71,46 @@ class BusyMiddleware:
         response = render(request, "core/busy.html", status=503)
         response["Retry-After"] = "5"
         return response
+
+
+class RequestLogMiddleware:
+    """One log line per request (``dondoc.request``, JSON outside DEBUG: see ``dondoc.core.logs``).
+
+    First in MIDDLEWARE, so that its duration covers every other middleware and static files too. The request id
+    is the ``X-Request-ID`` the proxy sent (if it looks like an id), else a new one; it is echoed in the response
+    header and carried by every log line written while the request is served.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.request_id = rid
+        token = logs.request_id.set(rid)
+        start = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response.headers["X-Request-ID"] = rid
+            duration = round((time.perf_counter() - start) * 1000, 1)
+            _logger.info(
+                "%s %s %s %.0f ms", request.method, request.path, response.status_code, duration,
+                extra={"method": request.method, "path": request.path, "status": response.status_code,
+                       "duration_ms": duration, "user_id": _user_id(request), "request_id": rid},
+            )
+            return response
+        finally:
+            logs.request_id.reset(token)
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,100}")
+_logger = logging.getLogger("dondoc.request")
+
+
+def _user_id(request) -> int | None:
+    """The logged-in user's id if the request looked at it; never a database query only for the log line."""
+    user = getattr(request, "user", None)
+    if user is None or getattr(user, "_wrapped", None) is empty:
+        return None
+    return user.pk if user.is_authenticated else None
