@@ -39,7 +39,8 @@ from .models import (
     RuleSet,
 )
 
-FORM_KINDS = ("investment.schedule", "investment.additional_need")  # the saves of a project's edit forms
+FORM_KINDS = ("investment.schedule", "investment.additional_need",  # the saves of a project's edit forms
+              "admin.project.change")  # Django's admin bumps the version too (core.admin)
 
 
 @transaction.atomic
