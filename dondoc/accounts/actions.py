@@ -7,9 +7,11 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from dondoc.core import audit
+from dondoc.core.concurrency import check_version
 
 from . import roles
 from .models import Agency, AgencyGroup, AgencyName, AliasProposal, Membership, Organisation
@@ -35,12 +37,18 @@ def create_agency(*, actor, code: str, name: str, **fields) -> Agency:
 
 
 @transaction.atomic
-def update_agency(*, actor, agency: Agency, **changes) -> Agency:
-    """Change contact data or classification. Renames go through rename_agency (history is kept)."""
+def update_agency(*, actor, agency: Agency, version: int | None = None, **changes) -> Agency:
+    """Change contact data or classification. Renames go through rename_agency (history is kept).
+    ``version``: the one the agency page was opened with (stale: ``StaleEdit``, nothing saved)."""
     if "name" in changes or "code" in changes:
         raise ValueError("use rename_agency to rename; codes never change")
-    audit.apply_changes(actor=actor, obj=agency, fields=AGENCY_FIELDS, changes=changes, kind="agency.update",
-                        agency=agency)
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    check_version(agency, version, unchanged=all(getattr(agency, k) == v for k, v in changes.items()),
+                  kinds=("agency.update", "admin.agency.change"))
+    if audit.apply_changes(actor=actor, obj=agency, fields=AGENCY_FIELDS, changes=changes, kind="agency.update",
+                           agency=agency):
+        Agency.objects.filter(pk=agency.pk).update(version=F("version") + 1)
+        agency.version += 1
     return agency
 
 
@@ -127,16 +135,25 @@ def create_user(*, actor, username: str, password_hash: str | None = None, email
 
 
 @transaction.atomic
-def save_organisation(*, actor, organisation: Organisation | None = None, **fields) -> Organisation:
-    """Create settings valid from a date, or change an existing row."""
+def save_organisation(*, actor, organisation: Organisation | None = None, version: int | None = None,
+                      **fields) -> Organisation:
+    """Create settings valid from a date, or change an existing row. ``version``: the one the organisation
+    page was opened with (stale: ``StaleEdit``, nothing saved)."""
     created = organisation is None
-    organisation = organisation or Organisation()
+    if created:
+        organisation = Organisation()
+    else:
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        check_version(organisation, version, kinds=("organisation.update", "admin.organisation.change"),
+                      unchanged=all(getattr(organisation, k) == v for k, v in fields.items()))
     before = {} if created else audit.snapshot(organisation, ORGANISATION_FIELDS)
     for key, value in fields.items():
         setattr(organisation, key, value)
     organisation.full_clean()
     old, new = audit.diff(before, audit.snapshot(organisation, ORGANISATION_FIELDS))
     if created or new:
+        if not created:
+            organisation.version += 1
         organisation.save()
         audit.record(actor=actor, kind="organisation.create" if created else "organisation.update",
                      target=organisation, agency=organisation.issuer_agency, old=None if created else old, new=new)

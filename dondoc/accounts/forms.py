@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dondoc.core.concurrency import VersionedForm
+
 from .models import Agency, Organisation
 
 
-class AgencyContactForm(forms.ModelForm):
+class AgencyContactForm(VersionedForm, forms.ModelForm):
     aliases_text = forms.CharField(
         label=_("Aliases"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: short forms used in documents."),
@@ -33,7 +35,7 @@ class AliasProposalForm(forms.Form):
                             help_text=_("A short form of your agency's name used in documents."))
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(VersionedForm, forms.ModelForm):
     recipients_text = forms.CharField(
         label=_("Default recipients"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line, as printed under \"Nơi nhận\"."),

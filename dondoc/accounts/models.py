@@ -52,6 +52,7 @@ class Agency(models.Model):
         "self", verbose_name=_("merged into"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="predecessors",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by each saved edit (optimistic lock)
 
     objects = AgencyQuerySet.as_manager()
 
@@ -167,6 +168,7 @@ class Organisation(models.Model):
     signer_name = models.CharField(_("signer name"), max_length=100, blank=True)
     default_recipients = models.JSONField(_("default recipients"), default=list, blank=True)
     valid_from = models.DateField(_("valid from"))
+    version = models.PositiveIntegerField(default=1, editable=False)  # bumped by each saved edit (optimistic lock)
 
     class Meta:
         ordering = ["-valid_from"]

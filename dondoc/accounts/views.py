@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dondoc import access
 from dondoc.core import audit, clock
+from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.domain.text import search_key, sort_key
 
 from . import actions
@@ -127,14 +128,27 @@ def agency_edit(request, code):
     form = AgencyContactForm(request.POST or None, instance=Agency.objects.get(pk=agency.pk),
                              edit_aliases=access.can(request.user, "alias.edit", agency))
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
-            actions.update_agency(actor=request.user, agency=agency, **form.changes())
+            actions.update_agency(actor=request.user, agency=agency, version=form.opened_version(), **changes)
+        except StaleEdit as exc:  # someone saved this agency since the page was opened
+            current = Agency.objects.get(pk=agency.pk)
+            form.reopen_at(current.version)
+            return render(request, "accounts/agency_edit.html", {"agency": current, "form": form, "conflict": {
+                "by": exc.by, "at": exc.at, "rows": _conflict_rows(form, current, changes)}}, status=409)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("agencies:detail", code=agency.code)
     return render(request, "accounts/agency_edit.html", {"agency": agency, "form": form})
+
+
+def _conflict_rows(form, current, changes: dict):
+    """Saved value against the user's, field by field, labelled as on the form (lists one item a line)."""
+    fields = {"aliases": "aliases_text", "default_recipients": "recipients_text"}
+    labels = {k: str(form.fields[fields.get(k, k)].label) for k in changes}
+    return conflict_rows(labels, {k: getattr(current, k) for k in changes}, changes)
 
 
 @login_required
@@ -146,8 +160,17 @@ def organisation(request):
         raise Http404
     form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=current.pk))
     if request.method == "POST" and form.is_valid():
+        changes = form.changes()
         try:
-            actions.save_organisation(actor=request.user, organisation=current, **form.changes())
+            actions.save_organisation(actor=request.user, organisation=current, version=form.opened_version(),
+                                      **changes)
+        except StaleEdit as exc:  # another administrator saved the settings since the page was opened
+            current = Organisation.objects.get(pk=current.pk)
+            form.reopen_at(current.version)
+            return render(request, "accounts/organisation.html", {
+                "form": form, "organisation": current, "history": Organisation.objects.all(),
+                "conflict": {"by": exc.by, "at": exc.at, "rows": _conflict_rows(form, current, changes)}},
+                status=409)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -1,9 +1,15 @@
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 from django.forms.models import model_to_dict
 
 from . import audit
 from .models import AuditEvent, CalendarOverride
+
+
+def _versioned(obj) -> bool:
+    """The object carries the optimistic-lock version of its edit pages (``core.concurrency``)."""
+    return any(f.name == "version" and isinstance(f, models.PositiveIntegerField) and not f.editable
+               for f in obj._meta.concrete_fields)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -15,6 +21,8 @@ class AuditedAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
             before = self._state(type(obj).objects.get(pk=obj.pk)) if change else {}
+            if change and form.has_changed() and _versioned(obj):
+                obj.version += 1  # a page opened before this edit must not overwrite it (ADR 0014)
             super().save_model(request, obj, form, change)
             old, new = audit.diff(before, self._state(obj))
             audit.record(actor=request.user, kind=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",

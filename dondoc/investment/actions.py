@@ -39,7 +39,8 @@ from .models import (
     RuleSet,
 )
 
-FORM_KINDS = ("investment.schedule", "investment.additional_need")  # the saves of a project's edit forms
+FORM_KINDS = ("investment.schedule", "investment.additional_need",  # the saves of a project's edit forms
+              "admin.project.change")  # Django's admin bumps the version too (core.admin)
 
 
 @transaction.atomic
@@ -173,14 +174,18 @@ def _check_draft(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def adjust_transfer(*, actor, transfer: ProposedTransfer, amount: int) -> ProposedTransfer:
-    """Change (0 = remove) the amount of a transfer of a draft, within the donor's and the receiver's limits."""
+def adjust_transfer(*, actor, transfer: ProposedTransfer, amount: int, opened: int | None = None) -> ProposedTransfer:
+    """Change (0 = remove) the amount of a transfer of a draft, within the donor's and the receiver's limits.
+    ``opened``: the amount the page showed; the one value edited is its own version (ADR 0014): another
+    reviewer changed it since, ``StaleEdit``, nothing saved."""
     if actor is not None and not access.can(actor, "investment.reallocate"):
         raise PermissionDenied(_("Only the Department of Planning and Investment adjusts reallocation proposals."))
-    proposal = Proposal.objects.select_for_update().get(pk=transfer.proposal_id)
+    proposal = Proposal.objects.select_for_update().get(pk=transfer.proposal_id)  # serialises the adjustments
     _check_draft(proposal)
     if amount < 0 or amount % UNIT:
         raise ValidationError(_("A transfer is a whole number of million đồng, not negative."))
+    transfer = proposal.transfers.get(pk=transfer.pk)
+    check_version(transfer, opened, field="amount", unchanged=amount == transfer.amount)
     siblings = proposal.transfers.exclude(pk=transfer.pk)
     given = sum(t.amount for t in siblings.filter(donor=transfer.donor, source=transfer.source,
                                                   budget_level=transfer.budget_level,

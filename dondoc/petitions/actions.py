@@ -103,7 +103,7 @@ def update_category(*, actor, category: PetitionCategory, version: int | None = 
     _require(actor is None or access.can(actor, "petition.manage_categories"))
     category = PetitionCategory.objects.select_for_update().get(pk=category.pk)
     check_version(category, version, unchanged=all(getattr(category, k) == v for k, v in changes.items()),
-                  kinds=("petition_category.update",))
+                  kinds=("petition_category.update", "admin.petitioncategory.change"))
     if audit.apply_changes(actor=actor, obj=category, fields=CATEGORY_FIELDS, changes=changes,
                            kind="petition_category.update"):
         PetitionCategory.objects.filter(pk=category.pk).update(version=F("version") + 1)

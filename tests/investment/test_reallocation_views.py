@@ -133,3 +133,36 @@ def test_an_agency_sees_only_the_transfers_touching_its_projects(proposal, clien
         page = client_for(name).get(url).content.decode()
         assert page.count('id="transfer-') == 2 and objective in page, name
         assert client_for(name).get(url + "?format=xlsx").status_code == 200, name
+
+
+def test_two_reviewers_adjust_the_same_transfer(proposal, client_for, personas):
+    """Issue 12: the second reviewer's page showed the old amount; his change is refused, the first kept."""
+    import re
+
+    from django.test import Client
+
+    from dondoc.accounts.models import Role
+
+    url = reverse("investment:proposal", args=[proposal.pk])
+    t = proposal.transfers.first()
+    first, second = client_for("admin"), Client()
+    second.force_login(personas.make("t_admin2", "SKHDT", Role.PROVINCE_ADMIN))
+
+    def opened(page: str) -> str:
+        return re.search(rf'name="transfer" value="{t.pk}"><input type="hidden" name="opened" value="(\d+)"',
+                         page).group(1)
+
+    seen_first, seen_second = opened(first.get(url).text), opened(second.get(url).text)
+    assert first.post(url, {"action": "adjust", "transfer": t.pk, "opened": seen_first, "amount": "120"}).status_code == 302
+    r = second.post(url, {"action": "adjust", "transfer": t.pk, "opened": seen_second, "amount": "90"})
+    assert r.status_code == 409
+    diff = r.text[r.text.index('id="conflict"'):r.text.index("</section>", r.text.index('id="conflict"'))]
+    assert "120" in diff and "90" in diff
+    assert 'value="90"' in r.text  # his amount is kept in the box
+    t.refresh_from_db()
+    assert t.amount == 120 * MILLION
+    # The page now carries the current amount: saving again is his decision.
+    assert opened(r.text) == str(120 * MILLION)
+    assert second.post(url, {"action": "adjust", "transfer": t.pk, "opened": opened(r.text), "amount": "90"}).status_code == 302
+    t.refresh_from_db()
+    assert t.amount == 90 * MILLION

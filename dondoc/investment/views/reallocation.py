@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import clock, params
+from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
+from dondoc.domain.formats import format_money
 
 from .. import actions, documents, queries
 from ..models import ProposedTransfer
@@ -54,7 +56,8 @@ def _decide(request, proposal) -> None:
         amount = 0 if action == "remove" else millions(request.POST.get("amount", ""))
         if amount is None:
             raise ValidationError(_("A transfer is a whole number of million đồng, not negative."))
-        actions.adjust_transfer(actor=request.user, transfer=transfer, amount=amount)
+        actions.adjust_transfer(actor=request.user, transfer=transfer, amount=amount,
+                                opened=parse_version(request.POST.get("opened")))
     elif action in ("approve", "reverse"):
         day = date_or_none(request.POST.get("decided_on", ""))
         if day is None:
@@ -74,6 +77,13 @@ def proposal_detail(request, pk: int):
             return redirect("investment:proposal", pk=proposal.pk)
         try:
             _decide(request, proposal)
+        except StaleEdit as exc:  # another reviewer changed this transfer since the page was opened
+            current = exc.obj
+            yours = request.POST.get("amount", "") if request.POST.get("action") == "adjust" else "0"
+            label = f"{current.donor.code} → {current.receiver.code}"
+            rows = conflict_rows({"amount": label}, {"amount": format_money(current.amount)}, {"amount": yours})
+            return _render(request, proposal, status=409, conflict={"by": exc.by, "at": exc.at, "rows": rows},
+                           stale=(current.pk, yours))
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
@@ -92,8 +102,16 @@ def proposal_detail(request, pk: int):
         name = "to-trinh" if kind == "docx" else "phu-luc"
         response["Content-Disposition"] = f'attachment; filename="{name}-dieu-chuyen-{proposal.pk}.{kind}"'
         return response
+    return _render(request, proposal)
+
+
+def _render(request, proposal, *, status: int = 200, conflict=None, stale: tuple[int, str] | None = None):
+    """The proposal page; after a conflict, ``stale`` = (transfer, the amount the user typed, kept in its box)."""
     transfers = access.scope(request.user, proposal.transfers.select_related("donor__investor", "receiver__investor"))
     return render(request, "investment/reallocation_detail.html", {
-        "proposal": proposal, "transfers": transfers, "total": sum(t.amount for t in transfers), "partial": partial,
+        "proposal": proposal, "transfers": transfers, "total": sum(t.amount for t in transfers),
+        "partial": access.partial(request.user),
         "can_adjust": access.can(request.user, "investment.reallocate") and proposal.state == "draft",
-        "can_approve": access.can(request.user, "investment.approve"), "today": clock.today()})
+        "can_approve": access.can(request.user, "investment.approve"), "today": clock.today(),
+        "conflict": conflict, "stale_pk": stale[0] if stale else None, "stale_amount": stale[1] if stale else ""},
+        status=status)
