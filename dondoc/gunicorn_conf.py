@@ -27,10 +27,11 @@ forwarded_allow_ips = os.environ.get("DONDOC_FORWARDED_ALLOW_IPS", "127.0.0.1,::
 limit_request_line = 8190
 limit_request_fields = 100
 # Logs to the standard streams: the terminal under `dondoc serve`, the journal under systemd.
-accesslog = "-"
+# No access log of gunicorn's own: dondoc's request middleware writes one line per request (JSON outside DEBUG,
+# with the request id and the user id — dondoc/core/logs.py), so a second, plain line would only double the journal.
+accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("DONDOC_WEB_LOG_LEVEL", "info")
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "dondoc-web"
 # No control socket: several instances (tests, a second site) on one machine would share its default path.
 control_socket_disable = True

@@ -29,6 +29,7 @@ from django.utils import timezone
 from dondoc.domain import schedule
 from dondoc.domain.schedule import Daily, Every
 
+from . import logs
 from .models import SweeperRun
 
 OUTPUT_KEPT = 4000  # characters of a run's output kept in its row
@@ -181,6 +182,7 @@ class Scheduler:
                 process.kill()
             ok, message = outcome(returncode, process.output())
             end_run(run, ok=ok, message=message, at=now)
+            logs.log_job(name, "ok" if ok else "failed", (now - run.started_at).total_seconds(), run=run.pk)
             del self.running[name]
             last_line = message.splitlines()[-1] if message else ""
             self.log(f"{name}: {'ok' if ok else 'FAILED'} ({(now - run.started_at).total_seconds():.1f} s) {last_line}")
@@ -213,4 +215,6 @@ def run_once(sweeper: Sweeper, *, now: Callable[[], dt.datetime] = timezone.now,
         returncode = None
     ok, message = outcome(returncode, process.output())
     end_run(run, ok=ok, message=message, at=now())
+    logs.log_job(sweeper.name, "ok" if ok else "failed", (run.finished_at - run.started_at).total_seconds(),
+                 run=run.pk)
     return run

@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dondoc.core import logs
 from dondoc.core.models import WorkerHeartbeat
 
 from . import actions
@@ -119,6 +121,7 @@ def run(job_id: int) -> Job | None:
     job = actions.start_job(job_id=job_id, worker_id=worker_id, at=timezone.now())
     if job is None:
         return None
+    started = time.monotonic()
     _runner["current"] = f"{job.kind} #{job.pk} {job.file_name}"[:255]
     writer = _ProgressWriter(job.pk, live=bool(_runner["id"]))
     try:
@@ -136,8 +139,10 @@ def run(job_id: int) -> Job | None:
     finally:
         writer.stop()
         _runner["current"] = ""
-    return actions.finish_job(job=job, state=outcome.state, at=timezone.now(), result=outcome.result,
-                              error=outcome.error)
+    finished = actions.finish_job(job=job, state=outcome.state, at=timezone.now(), result=outcome.result,
+                                  error=outcome.error)
+    logs.log_job(job.kind, outcome.state, time.monotonic() - started, job=job.pk, rows=writer.rows)
+    return finished
 
 
 def run_pending(limit: int | None = None) -> int:
