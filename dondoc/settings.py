@@ -136,7 +136,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dondoc.home.context_processors.shell",
             ],
-            "builtins": ["dondoc.core.templatetags.vn_formats"],  # dates and numbers: dondoc.domain.formats
+            "builtins": ["dondoc.core.templatetags.vn_formats", "django.templatetags.l10n"],  # dates and numbers: dondoc.domain.formats
         },
     },
 ]

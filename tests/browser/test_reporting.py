@@ -53,9 +53,11 @@ def test_report_round_trip(page, live_server, world):
     page.get_by_label("Nội dung đã thực hiện 1.2.1").fill("Đã gia hạn nộp thuế cho 125 doanh nghiệp.")
     page.get_by_role("button", name="Lưu bản nháp").click()
     assert "Đã lưu bản nháp." in page.locator(".messages").inner_text()  # saved before signing out
+    assert page.get_by_label("Nội dung đã thực hiện 1.2.1").input_value() == "Đã gia hạn nộp thuế cho 125 doanh nghiệp."
     page.get_by_role("button", name="Đăng xuất").click()
     login(page, base, "stc_ld")
     page.goto(url)
+    assert page.get_by_label("Nội dung đã thực hiện 1.2.1").input_value() == "Đã gia hạn nộp thuế cho 125 doanh nghiệp."
     page.get_by_role("button", name="Gửi Sở KH&ĐT").click()
     assert "Đã gửi báo cáo tới Sở KH&ĐT." in page.locator(".messages").inner_text()
     report = Report.objects.get(agency__code="STC")
