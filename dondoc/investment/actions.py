@@ -494,10 +494,6 @@ class PlanEntries:
     lines: PreparedRows
     events: list[PreparedRows]
 
-    @property
-    def count(self) -> int:
-        return len(self.investors) + len(self.projects) + len(self.lines)
-
 
 def prepare_plan_entries(*, actor, batch: ImportBatch, investors: list[Investor], projects: list[Project],
                          lines: list[PlanLine]) -> PlanEntries:
