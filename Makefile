@@ -85,4 +85,5 @@ bench: venv
 	$(BIN)/python scripts/bench_report.py
 	$(BIN)/python scripts/bench_reallocate.py
 	$(BIN)/python scripts/bench_import.py --rows 200000
+	$(BIN)/python scripts/bench_plans.py --projects 3000
 	$(BIN)/python scripts/bench_load.py

@@ -1,7 +1,8 @@
 """Writes to the investment register. Each atomic and audited: rules, schedules, investor links, declared needs, the
 reallocation review (propose, adjust, approve, reject, reverse) and the imports' and import jobs' writes:
-``import_batch`` is the one write path of a plan or disbursement file (its rows are written in bulk inside it),
-``create_investor``/``create_project`` the register entries a plan file brings, ``*_job`` the upload queue."""
+``import_checked`` (plan files: checked whole, then one short transaction of bulk statements, ``add_plan_entries``)
+and ``import_staged`` (disbursement files: short transactions under a staging batch) the write paths of an imported
+file, ``create_investor``/``create_project`` single register entries, ``*_job`` the upload queue."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -20,9 +22,11 @@ from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import audit
+from dondoc.core.bulk import PreparedRows
 from dondoc.core.concurrency import check_version
 from dondoc.domain import disbursement as rules_mod
 from dondoc.domain.reallocation import UNIT
+from dondoc.domain.text import search_key
 from dondoc.domain.vn_numbers import format_money
 
 from . import queries
@@ -324,8 +328,8 @@ def import_batch(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.
     """One imported file, all or nothing: in one transaction, create the batch, let ``apply(batch)`` write its rows
     (through the actions below) and return the import's result, then store the counts and record one audit event.
     Rolled back when the result has errors, when nothing was new (no batch, no event) and on a dry run. Returns the
-    batch kept, or None. Errors ``apply`` raises roll back and propagate. For plan files (a line per project: short);
-    disbursement files, up to millions of rows, go through ``import_staged``."""
+    batch kept, or None. Errors ``apply`` raises roll back and propagate. For small writes only: the write lock is
+    held while ``apply`` runs. Plan files go through ``import_checked``, disbursement files through ``import_staged``."""
     with transaction.atomic():
         batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash, as_of=as_of,
                                            actor=_user(actor), options=options)
@@ -443,6 +447,98 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
         batch.state = ImportBatch.State.PUBLISHED
         _batch_event(actor=actor, kind=kind, batch=batch, out=out)
     return batch
+
+
+def import_checked(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict,
+                   dry_run: bool, check: Callable, write: Callable) -> ImportBatch | None:
+    """One imported file of bounded size (a plan file), checked whole before one short write (ADR 0012). Claims the
+    kind with a staging batch (one file of a kind at a time; ValidationError "import_busy" otherwise), runs
+    ``check(batch)`` — reads, matching, validation and preparing the rows, no write transaction open — which returns
+    the import's result, then, when the file is valid and brings something new, in one transaction: ``write(batch)``
+    (bulk statements, ``add_plan_entries``), the batch published with its counts and its one audit event. Readers
+    see all of it or nothing. Otherwise, and when anything raises (re-raised), the claim is discarded. A dry run
+    only checks (``check(None)``: it writes nothing, so it claims nothing). Returns the batch kept, or None."""
+    if dry_run:
+        check(None)
+        return None
+    discard_abandoned_batches()
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash,
+                                               as_of=as_of, actor=_user(actor), options=options,
+                                               state=ImportBatch.State.STAGING, owner=_owner())
+    except IntegrityError:
+        raise _busy(kind) from None
+    try:
+        out = check(batch)
+        if not out.ok or out.created == 0:
+            discard_batch(batch=batch)
+            return None
+        with transaction.atomic():
+            write(batch)
+            if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.STAGING).update(
+                    state=ImportBatch.State.PUBLISHED) != 1:
+                raise RuntimeError(f"staging batch {batch.pk} was discarded while the file was checked")
+            batch.state = ImportBatch.State.PUBLISHED
+            _batch_event(actor=actor, kind=kind, batch=batch, out=out)
+        return batch
+    except BaseException:
+        try:
+            discard_batch(batch=batch)
+        except Exception:  # the database is gone too: the next import discards it (abandoned)
+            logging.getLogger(__name__).exception("staging batch %s left to discard", batch.pk)
+        raise
+
+
+@dataclass
+class PlanEntries:
+    """What a checked plan file adds, made ready before the write (``prepare_plan_entries``)."""
+
+    investors: PreparedRows
+    projects: PreparedRows
+    lines: PreparedRows
+    events: list[PreparedRows]
+
+
+def prepare_plan_entries(*, actor, batch: ImportBatch, investors: list[Investor], projects: list[Project],
+                         lines: list[PlanLine]) -> PlanEntries:
+    """The new register entries and plan lines of a checked plan file (unsaved; a project's investor may be one of
+    ``investors``, a line's project one of ``projects``) as rows ready for ``add_plan_entries``, prepared with no
+    write transaction open. One audit event per new investor and project, as ``create_investor``/``create_project``
+    record them (with the batch id); the plan lines are counted in the batch's event."""
+    for investor in investors:
+        investor.search_name = search_key(investor.name)  # what Investor.save() derives
+    return PlanEntries(
+        investors=PreparedRows(Investor, investors),
+        projects=PreparedRows(Project, projects, late={"investor_id": lambda p: p.investor.pk}),
+        lines=PreparedRows(PlanLine, lines, late={"project_id": lambda ln: ln.project.pk,
+                                                  "batch_id": lambda ln: batch.pk}),
+        events=[
+            audit.prepare_many(actor=actor, kind="investment.investor_create", entries=[
+                (i, i.agency, {"name": i.name, "agency": i.agency.code if i.agency else None, "batch": batch})
+                for i in investors]),
+            audit.prepare_many(actor=actor, kind="investment.project_create", entries=[
+                (p, p.investor.agency, {"code": p.code, "name": p.name, "investor": p.investor.name, "group": p.group,
+                                        "district": p.district, "total_investment": p.total_investment,
+                                        "batch": batch}) for p in projects]),
+        ])
+
+
+@transaction.atomic
+def add_plan_entries(*, entries: PlanEntries) -> None:
+    """Write prepared plan entries (run inside ``import_checked``'s write): one multi-row statement per table, the
+    ids of the new investors and projects read back by their unique keys in between."""
+    if entries.investors.insert():
+        ids = dict(Investor.objects.values_list("search_name", "pk"))
+        for investor in entries.investors.objs:
+            investor.pk = ids[investor.search_name]
+    if entries.projects.insert():
+        ids = dict(Project.objects.values_list("code", "pk"))
+        for project in entries.projects.objs:
+            project.pk = ids[project.code]
+    entries.lines.insert()
+    for events in entries.events:
+        audit.record_prepared(events)
 
 
 @transaction.atomic

@@ -2,8 +2,8 @@
 
 By layer: ``layout`` finds the header and columns of a table read by ``dondoc.importers.tables``; ``common`` holds
 the result (``Outcome``) and cell helpers; ``plans`` and ``disbursements`` validate rows and write them through
-``actions.import_batch`` / ``actions.import_staged`` (one audit event per batch; new investors and projects through their
-own audited actions); ``bulk`` is the raw writer of disbursement rows; ``commands`` the command-line adapters
+``actions.import_checked`` (plans: the whole file checked first, then one short transaction of bulk statements) /
+``actions.import_staged`` (one audit event per batch, plus one per new investor and project); ``bulk`` is the raw writer of disbursement rows; ``commands`` the command-line adapters
 (exit status 0 done or a clean dry run, 1 rejected — nothing written, 2 wrong usage). The web upload runs the
 same ``import_plans`` / ``import_disbursements`` through a job (``jobs.py``).
 

@@ -1,4 +1,6 @@
-"""`dondoc import plans FILE`: capital plan lines; projects and investors created as met (audited actions)."""
+"""`dondoc import plans FILE`: capital plan lines; projects and investors created as met. The whole file is read,
+matched and checked first with no write transaction open; then one short transaction of bulk statements writes the
+new investors, projects, plan lines and their audit events (``actions.import_checked``, ADR 0012)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime as dt
 from itertools import chain
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dondoc.core import clock
@@ -155,9 +158,12 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
     tick = Ticker(table, progress)
     f = layout.fields
     seen: dict[tuple, int] = {}
+    new_investors: list[Investor] = []  # unsaved until the write
+    new_projects: list[Project] = []
     new_lines: list[PlanLine] = []
+    ready: list[actions.PlanEntries] = []
 
-    def apply(batch) -> Outcome:
+    def check(batch) -> Outcome:
         for number, cells in rows:
             if number <= layout.data_after:
                 continue
@@ -188,10 +194,10 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                     continue
                 investor = investors.get(search_key(investor_name))
                 if investor is None:
-                    investor = actions.create_investor(
-                        actor=actor, name=investor_name, agency=resolve_agency(investor_name, registry, agencies),
-                        batch=batch)
-                    investors[investor.search_name] = investor
+                    investor = Investor(name=investor_name, search_name=search_key(investor_name),
+                                        agency=resolve_agency(investor_name, registry, agencies))
+                    investors[search_key(investor_name)] = investor
+                    new_investors.append(investor)
                     if investor.agency is None:
                         out.warn(number, layout.label("investor"), _(
                             "Investor \"%(name)s\" is not linked to an agency of the registry; set its agency "
@@ -205,11 +211,12 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                     total_investment = vn_numbers.parse_amount(raw_total, total_unit)
                 except ValueError:
                     total_investment = None
-                project = actions.create_project(
-                    actor=actor, code=code, name=project_name, investor=investor, group=text_at(cells, f.get("group")),
-                    district=text_at(cells, f.get("district")), total_investment=total_investment,
-                    leader=text_at(cells, f.get("leader")), batch=batch)
+                project = Project(code=code, name=project_name[:500], investor=investor,
+                                  group=text_at(cells, f.get("group"))[:16],
+                                  district=text_at(cells, f.get("district"))[:100],
+                                  total_investment=total_investment, leader=text_at(cells, f.get("leader"))[:255])
                 projects[code] = project
+                new_projects.append(project)
                 row_changed = True
             elif investor_name and search_key(investor_name) != project.investor.search_name:
                 out.warn(number, layout.label("investor"), _(
@@ -218,14 +225,14 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
             out.projects.add(code)
             for source, origin, amount in lines:
                 out.total_amount += amount
-                key = (project.pk, source, plan_year, origin, assigner)
+                key = (code, source, plan_year, origin, assigner)
                 if key in seen:
                     out.error(number, layout.label("code"), _(
                         "Project %(code)s already has this plan line on row %(row)s.")
                         % {"code": code, "row": seen[key]})
                     continue
                 seen[key] = number
-                stored = latest.get(key)
+                stored = latest.get((project.pk, *key[1:])) if project.pk else None
                 if stored is not None and stored.amount == amount:
                     continue
                 if stored is None and amount == 0:
@@ -239,7 +246,7 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                     continue
                 new_lines.append(PlanLine(
                     project=project, source=source, year=plan_year, origin_year=origin, assigner=assigner,
-                    kind=kind, amount=amount, decision=decision[:255], effective_on=effective, batch=batch,
+                    kind=kind, amount=amount, decision=decision[:255], effective_on=effective,
                     budget_level=budget_level(source, project.investor.agency)))
                 row_changed = True
             if row_changed:
@@ -252,22 +259,26 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                                     "amount": str(sum(v for _s, _o, v in lines)),
                                     "lines": [{"source": s, "origin_year": o, "amount": str(v)}
                                               for s, o, v in lines]})
-            if len(new_lines) >= 1000 and out.ok:
-                PlanLine.objects.bulk_create(new_lines)
-                new_lines.clear()
             tick(out.rows)
         if out.ok and out.rows == 0:
             out.error(None, "", _("The file has no data rows."))
-        if out.ok:
-            PlanLine.objects.bulk_create(new_lines)
+        if out.ok and out.created and batch is not None:  # made ready here, before the write transaction opens
+            ready.append(actions.prepare_plan_entries(actor=actor, batch=batch, investors=new_investors,
+                                                      projects=new_projects, lines=new_lines))
         return out
 
+    def write(batch) -> None:
+        actions.add_plan_entries(entries=ready[0])
+
     try:
-        batch = actions.import_batch(
+        batch = actions.import_checked(
             actor=actor, kind=ImportBatch.Kind.PLANS, file_name=table.name, file_hash=out.file_hash, as_of=as_of,
             options={"year": plan_year, "assigner": assigner, "decision": decision, "revised": revised, "unit": unit},
-            dry_run=dry_run, apply=apply)
+            dry_run=dry_run, check=check, write=write)
         out.batch_id = batch.pk if batch else None
+    except ValidationError as exc:  # another plan file is being imported
+        out.error(None, "", " ".join(exc.messages))
+        out.batch_id = None
     except TableError as exc:
         out.error(None, "", _("The file cannot be read: %(reason)s.") % {"reason": exc})
         out.batch_id = None
