@@ -114,3 +114,21 @@ def _user_id(request) -> int | None:
     if user is None or getattr(user, "_wrapped", None) is empty:
         return None
     return user.pk if user.is_authenticated else None
+
+
+class RejectNulMiddleware:
+    """A NUL character in a query string or a posted form is refused with 400: no field of the product holds one,
+    and PostgreSQL refuses it deep in a query (a 500) where SQLite would store it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.core.exceptions import BadRequest
+        from django.utils.translation import gettext as _
+
+        posted = request.method == "POST" and request.content_type == "application/x-www-form-urlencoded"
+        for params in (request.GET, request.POST) if posted else (request.GET,):
+            if any("\x00" in key or any("\x00" in v for v in values) for key, values in params.lists()):
+                raise BadRequest(_("The request holds a NUL character, which no field accepts."))
+        return self.get_response(request)

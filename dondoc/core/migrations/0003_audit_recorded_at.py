@@ -7,7 +7,7 @@ from django.db.models import F
 
 def copy_at(apps, schema_editor):
     """Rows written before this field was stamped with real time in ``at``: keep it as their recorded time."""
-    apps.get_model("core", "AuditEvent").objects.update(recorded_at=F("at"))
+    apps.get_model("core", "AuditEvent").objects.using(schema_editor.connection.alias).update(recorded_at=F("at"))
 
 
 class Migration(migrations.Migration):
