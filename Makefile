@@ -66,12 +66,12 @@ test-parts:
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
 	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
-	@echo "=== pytest: SQLite (everything but the browser) ==="
-	scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"
-	@echo "=== pytest: PostgreSQL (database tests, throwaway cluster) ==="
+	@echo "=== pytest: SQLite (everything but the browser) and PostgreSQL (database tests), side by side ==="
 	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
-	  scripts/timed "pytest PostgreSQL (dbtest)" scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser"; \
-	else echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
+	  scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql'; \
+	else scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"; \
+	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
 	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
 	@echo "=== pytest: headless Chromium ==="
 	scripts/timed "pytest browser" $(BIN)/pytest -m browser
