@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from dondoc.core import audit
 from dondoc.core.concurrency import check_version
 
-from . import roles
+from . import registry, roles
 from .models import Agency, AgencyGroup, AgencyName, AliasProposal, Membership, Organisation
 
 AGENCY_FIELDS = ["code", "name", "aliases", "kind", "parent", "email", "valid_from", "valid_to", "successor"]
@@ -29,6 +29,7 @@ def create_agency(*, actor, code: str, name: str, **fields) -> Agency:
     if Agency.objects.filter(code=code).exists():
         raise ValidationError(_("An agency with code %(code)s already exists.") % {"code": code})
     agency = Agency(code=code, name=name.strip(), **fields)
+    registry.check_aliases(code=code, aliases=agency.aliases)
     agency.full_clean()
     agency.save()
     audit.record(actor=actor, kind="agency.create", target=agency, agency=agency,
@@ -43,6 +44,8 @@ def update_agency(*, actor, agency: Agency, version: int | None = None, **change
     if "name" in changes or "code" in changes:
         raise ValueError("use rename_agency to rename; codes never change")
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    if "aliases" in changes:
+        registry.check_aliases(code=agency.code, aliases=changes["aliases"])
     check_version(agency, version, unchanged=all(getattr(agency, k) == v for k, v in changes.items()),
                   kinds=("agency.update", "admin.agency.change"))
     if audit.apply_changes(actor=actor, obj=agency, fields=AGENCY_FIELDS, changes=changes, kind="agency.update",
@@ -173,9 +176,7 @@ def propose_alias(*, actor, agency: Agency, alias: str, at: dt.datetime) -> Alia
         raise ValidationError(_("Write the alias to propose."))
     if alias in (agency.aliases or []):
         raise ValidationError(_("“%(alias)s” is already an alias of this agency.") % {"alias": alias})
-    from .reference import alias_clashes  # the reference loader calls these actions
-
-    clashes = alias_clashes(code=agency.code, aliases=[alias])
+    clashes = registry.alias_clashes(code=agency.code, aliases=[alias])
     if clashes:
         raise ValidationError(_("“%(alias)s” already designates %(other)s in the registry; an alias must name "
                                 "only this agency.") % {"alias": alias, "other": clashes[0][1]})

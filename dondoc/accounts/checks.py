@@ -1,7 +1,7 @@
 """``dondoc check --database default``: the agency registry has no name or alias claimed by two agencies.
 
 Aliases saved before they were checked (or edited behind the actions) may clash; imports then ignore the
-clashing spelling (see reference.registry_from_db), and this check names each one so the province
+clashing spelling (see registry.registry_from_db), and this check names each one so the province
 administrator can remove it on the agency's edit page."""
 
 from django.core.checks import Tags, Warning, register
@@ -12,7 +12,7 @@ from django.db import DatabaseError
 def registry_has_no_clash(app_configs, databases=None, **kwargs):
     if not databases:
         return []
-    from .reference import registry_conflicts
+    from .registry import registry_conflicts
 
     try:
         conflicts = registry_conflicts()

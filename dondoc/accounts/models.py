@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -73,18 +72,6 @@ class Agency(models.Model):
     def save(self, *args, **kwargs):
         self.search_name = search_key(self.name)  # derived field, not business logic
         super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        """An alias may designate only this agency: imports resolve names through the whole registry, so an
-        alias that is another agency's name would hand that agency's investors and dossiers to this one."""
-        from .reference import alias_clashes  # the registry reads this model
-
-        clashes = alias_clashes(code=self.code, aliases=list(self.aliases or []))
-        if clashes:
-            raise ValidationError({"aliases": [
-                _("“%(alias)s” already designates %(other)s in the registry; an alias must name only this "
-                  "agency.") % {"alias": alias, "other": other} for alias, other in clashes
-            ]})
 
     @property
     def sort_key(self):

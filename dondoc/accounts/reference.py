@@ -7,18 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from functools import cache
 from pathlib import Path
 
 from django.db import transaction
 
-from dondoc.domain.agencies import Registry, candidates, name_key
-
 from . import actions
 from .models import Agency, AgencyGroup, Organisation
-
-log = logging.getLogger(__name__)
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference"
 DEFAULT_FILE = REFERENCE_DIR / "laocai_2020.json"
@@ -27,57 +22,6 @@ DEFAULT_FILE = REFERENCE_DIR / "laocai_2020.json"
 @cache
 def read(path: Path = DEFAULT_FILE) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def _registry_data() -> dict:
-    return {
-        "agencies": [
-            {"code": a.code, "name": a.name, "aliases": a.aliases, "former_names": [f.name for f in a.former_names.all()]}
-            for a in Agency.objects.prefetch_related("former_names")
-        ],
-        "groups": [{"code": g.code, "name": g.name, "phrases": g.phrases} for g in AgencyGroup.objects.all()],
-    }
-
-
-def registry_from_db() -> Registry:
-    """The name resolver over the agencies and groups in the database (including former names).
-
-    Never fails on a clash (data saved before aliases were checked, or edited behind the actions): an alias
-    that is another agency's name is ignored and a name claimed twice resolves to nothing; each clash is
-    logged. ``dondoc check --database default`` lists them (accounts.W001)."""
-    registry = Registry.from_reference(_registry_data(), strict=False)
-    for conflict in registry.conflicts:
-        log.warning("agency registry: name claimed by two agencies, ignored: %s", conflict)
-    return registry
-
-
-def alias_clashes(*, code: str, aliases: list[str]) -> list[tuple[str, str]]:
-    """(alias, other code) for each alias of agency ``code`` that would also designate another agency or
-    group of the registry: equal to its name, code, alias or former name once folded, or reducing to it
-    (a title or the province dropped, as the resolver does)."""
-    data = _registry_data()
-    taken: dict[str, str] = {}
-    for a in data["agencies"]:
-        if a["code"] == code:
-            continue
-        for name in (a["name"], a["code"], *a["aliases"], *a["former_names"]):
-            for key in candidates(name_key(name)):
-                taken.setdefault(key, a["code"])
-    for g in data["groups"]:
-        for name in (g["name"], g["code"].lstrip("@"), *g["phrases"]):
-            for key in candidates(name_key(name)):
-                taken.setdefault(key, g["code"])
-    clashes = []
-    for alias in aliases:
-        other = next((taken[k] for k in candidates(name_key(alias)) if k in taken), None)
-        if other:
-            clashes.append((alias, other))
-    return clashes
-
-
-def registry_conflicts() -> list[str]:
-    """Clashes in the registry as saved (see registry_from_db)."""
-    return Registry.from_reference(_registry_data(), strict=False).conflicts
 
 
 @transaction.atomic

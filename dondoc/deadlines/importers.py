@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dondoc.accounts.models import Agency
-from dondoc.accounts.reference import registry_from_db
+from dondoc.accounts.registry import registry_from_db
 from dondoc.core import calendar
 from dondoc.domain.formats import format_date
 from dondoc.domain.text import search_key

@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from dondoc.accounts import reference
+from dondoc.accounts import registry as agency_registry
 from dondoc.documents import convert
 from dondoc.domain.agencies import Registry
 from dondoc.domain.program_parser import parse_file
@@ -28,7 +29,7 @@ __all__ = ["ALLOWED_SUFFIXES", "MAX_UPLOAD_BYTES", "SEED", "ParseError", "parse_
 def registry() -> Registry:
     """The registry in the database; the shipped reference data before `migrate`/`load_reference` ran."""
     try:
-        found = reference.registry_from_db()
+        found = agency_registry.registry_from_db()
     except DatabaseError:
         found = None
     return found if found and found.entries else Registry.from_reference(reference.read())

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, AliasProposal
-from dondoc.accounts.reference import alias_clashes, registry_conflicts, registry_from_db
+from dondoc.accounts.registry import alias_clashes, registry_conflicts, registry_from_db
 from dondoc.core import clock
 from dondoc.core.models import AuditEvent
 

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from dondoc.accounts import actions
 from dondoc.accounts.models import Agency, AgencyGroup, Membership, Organisation, Role
-from dondoc.accounts.reference import registry_from_db
+from dondoc.accounts.registry import registry_from_db
 from dondoc.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db

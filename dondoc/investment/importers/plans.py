@@ -130,7 +130,7 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
                  dry_run: bool = False, actor=None, progress: Progress | None = None) -> Outcome:
     """Capital plans: projects and investors created as met; plan lines compared with the stored ones."""
     from dondoc.accounts.models import Agency
-    from dondoc.accounts.reference import registry_from_db
+    from dondoc.accounts.registry import registry_from_db
 
     out = Outcome("plans")
     opened = open_layout(out, path, name, {"code", "plan"}, unit)
