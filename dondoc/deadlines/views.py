@@ -154,8 +154,8 @@ def dossier_import(request):
                                      at=timezone.now())
         return redirect(f"{reverse('deadlines:import')}?job={job.pk}")
     job = None
-    if request.GET.get("job", "").isdigit():
-        job = Job.objects.filter(pk=int(request.GET["job"]), kind=dossier_jobs.KIND, created_by=request.user).first()
+    if job_id := params.pk(request.GET, "job"):
+        job = Job.objects.filter(pk=job_id, kind=dossier_jobs.KIND, created_by=request.user).first()
         if job is None:
             raise Http404
     context = {"form": form, "job": job, "result": (job.result or {}) if job else {},

@@ -277,14 +277,14 @@ def approve(*, actor, proposal: Proposal, decision: str, decided_on: dt.date, at
 
 
 @transaction.atomic
-def reject(*, actor, proposal: Proposal, note: str = "") -> Proposal:
+def reject(*, actor, proposal: Proposal, at: dt.datetime, note: str = "") -> Proposal:
     _check_leader(actor)
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     _check_draft(proposal)
     proposal.state = Proposal.State.REJECTED
     proposal.save(update_fields=["state"])
     audit.record(actor=actor, kind="investment.reallocation_reject", target=proposal, old={"state": "draft"},
-                 new={"state": "rejected"}, note=note)
+                 new={"state": "rejected"}, note=note, at=at)
     return proposal
 
 

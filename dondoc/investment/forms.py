@@ -43,9 +43,11 @@ class UploadForm(forms.Form):
         except ValueError:
             raise forms.ValidationError(_("Enter a date as dd/mm/yyyy.")) from None
 
-    def job_options(self) -> dict:
+    def job_options(self, today) -> dict:
+        """A revised plan without a date takes effect on the day of the upload, not of the import that runs later."""
         d = self.cleaned_data
-        return {"unit": d["unit"] or None, "as_of": d["as_of"] or None, "year": d["year"],
+        as_of = d["as_of"] or (today.isoformat() if d["revised"] else None)
+        return {"unit": d["unit"] or None, "as_of": as_of, "year": d["year"],
                 "assigner": d["assigner"], "decision": d["decision"], "revised": d["revised"]}
 
 

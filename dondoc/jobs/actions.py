@@ -37,9 +37,13 @@ def create_job(*, actor, kind: str, uploaded, options: dict, at: dt.datetime, dr
 
 @transaction.atomic
 def confirm_job(*, actor, job: Job, at: dt.datetime) -> Job:
-    """Queue the real run of a checked file (its preview had no error): a new job on the same file."""
+    """Queue the real run of a checked file (its preview had no error): a new job on the same file, once (a
+    double click or two administrators confirming the same check queue one import)."""
+    job = Job.objects.select_for_update().get(pk=job.pk)
     if job.state != Job.State.PREVIEW or not job.dry_run:
         raise ValueError("only a checked file can be confirmed")
+    if Job.objects.filter(follows=job).exists():
+        raise ValueError("this check was already confirmed")
     follow = Job.objects.create(kind=job.kind, file=job.file, file_name=job.file_name, size=job.size,
                                 options=job.options, dry_run=False, follows=job, created_by=actor)
     audit.record(actor=actor, kind="jobs.confirm", target=follow, at=at, new={"checked_by_job": job.pk})

@@ -43,8 +43,8 @@ def program_list(request):
                                          uploaded=form.cleaned_data["file"], options={}, folder="programs/uploads",
                                          at=timezone.now())
             return redirect(f"{reverse('programs:list')}?job={job.pk}")
-    elif manage and request.GET.get("job", "").isdigit():
-        job = get_object_or_404(Job, pk=int(request.GET["job"]), kind=program_jobs.KIND)
+    elif manage and (job_id := params.pk(request.GET, "job")):
+        job = get_object_or_404(Job, pk=job_id, kind=program_jobs.KIND)
         if job.state == Job.State.DONE:
             review = reverse("programs:review", args=[job.result["draft"]])
             if request.htmx:

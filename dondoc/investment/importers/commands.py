@@ -123,9 +123,11 @@ def handle_plans(options: dict, stdout=sys.stdout, stderr=sys.stderr) -> int:
     if parsed is None:
         return 2
     bar = TerminalProgress(stderr)
-    out = import_plans(path=parsed["path"], as_of=parsed["as_of"], unit=parsed["unit"], year=parsed["year"],
+    revised = bool(options.get("revised"))
+    as_of = parsed["as_of"] or (clock.today() if revised else None)  # a revised plan takes effect today by default
+    out = import_plans(path=parsed["path"], as_of=as_of, unit=parsed["unit"], year=parsed["year"],
                        assigner=options.get("assigner") or Assigner.TINH, decision=options.get("decision") or "",
-                       revised=bool(options.get("revised")), dry_run=parsed["dry_run"], progress=bar)
+                       revised=revised, dry_run=parsed["dry_run"], progress=bar)
     bar.done()
     return _report(out, options, parsed["dry_run"], stdout, stderr)
 

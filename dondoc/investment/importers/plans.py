@@ -11,7 +11,6 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dondoc.core import clock
 from dondoc.domain import vn_numbers
 from dondoc.domain.formats import format_number
 from dondoc.domain.text import search_key
@@ -153,7 +152,7 @@ def import_plans(*, path: Path, name: str | None = None, as_of: dt.date | None =
     projects = {p.code: p for p in Project.objects.select_related("investor")}
     investors = {i.search_name: i for i in Investor.objects.select_related("agency")}
     latest = _latest_lines(plan_year)
-    effective = as_of or (clock.today() if revised else None)
+    effective = as_of  # the adapters give a revised plan its date (the day of the upload by default)
     kind = PlanLine.Kind.REVISED if revised else PlanLine.Kind.ORIGINAL
     tick = Ticker(table, progress)
     f = layout.fields

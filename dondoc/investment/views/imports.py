@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
+from dondoc.core import clock
 from dondoc.jobs import actions as job_actions
 from dondoc.jobs.models import Job
 
@@ -33,8 +33,8 @@ def import_upload(request):
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             job = job_actions.create_job(actor=request.user, kind=f"investment.{form.cleaned_data['kind']}",
-                                         uploaded=form.cleaned_data["file"], options=form.job_options(),
-                                         folder="investment/imports", at=timezone.now())
+                                         uploaded=form.cleaned_data["file"], options=form.job_options(clock.today()),
+                                         folder="investment/imports", at=clock.now())
             return redirect("investment:job", pk=job.pk)
     return render(request, "investment/import.html", {
         "form": form, "jobs": Job.objects.filter(kind__in=jobs.KINDS).select_related("created_by")[:20],
@@ -57,7 +57,7 @@ def import_confirm(request, pk: int):
     _require_import(request.user)
     job = _job(pk)
     try:
-        follow = job_actions.confirm_job(actor=request.user, job=job, at=timezone.now())
+        follow = job_actions.confirm_job(actor=request.user, job=job, at=clock.now())
     except ValueError:
         messages.error(request, _("Only a checked file without errors can be imported."))
         return redirect("investment:job", pk=job.pk)

@@ -66,7 +66,7 @@ def _decide(request, proposal) -> None:
         func(actor=request.user, proposal=proposal, decision=request.POST.get("decision", ""), decided_on=day,
              at=clock.now())
     elif action == "reject":
-        actions.reject(actor=request.user, proposal=proposal, note=request.POST.get("note", ""))
+        actions.reject(actor=request.user, proposal=proposal, note=request.POST.get("note", ""), at=clock.now())
 
 
 @login_required
