@@ -129,6 +129,8 @@ class SweeperRun(models.Model):
         verbose_name = _("sweeper run")
         verbose_name_plural = _("sweeper runs")
         indexes = [models.Index(fields=["name", "-started_at"])]
+        constraints = [models.UniqueConstraint(fields=["name"], condition=models.Q(status="running"),
+                                               name="sweeperrun_one_running")]
 
     def __str__(self) -> str:
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.status}"

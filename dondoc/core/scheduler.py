@@ -14,7 +14,10 @@ product's clock. Rules (docs/operations.md, "The scheduler"):
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import get_commands
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dondoc.domain import schedule
@@ -82,7 +85,11 @@ def begin_run(sweeper: Sweeper, *, at: dt.datetime) -> SweeperRun | None:
         status=SweeperRun.Status.FAILED, finished_at=at, message="abandoned: still running after its timeout")
     if running.exists():
         return None
-    return SweeperRun.objects.create(name=sweeper.name, started_at=at)
+    try:
+        with transaction.atomic():  # one running row per sweeper (a constraint: PostgreSQL does not serialise this)
+            return SweeperRun.objects.create(name=sweeper.name, started_at=at)
+    except IntegrityError:  # another scheduler or `--run` opened it in between
+        return None
 
 
 def end_run(run: SweeperRun, *, ok: bool, message: str, at: dt.datetime) -> None:
@@ -101,13 +108,20 @@ def close_interrupted(*, at: dt.datetime) -> int:
 
 # --- processes ------------------------------------------------------------------------------------------------
 
+def die_with_parent() -> None:
+    """In a child, before exec: receive SIGTERM if its parent (serve, the scheduler) is killed (Linux), so that no
+    child is orphaned — a sweeper left running would otherwise run again beside the next scheduler's."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Process:
     """A sweeper's subprocess, its output collected in a temporary file (no pipe to fill up)."""
 
     def __init__(self, argv: list[str]):
         self._out = tempfile.TemporaryFile()  # noqa: SIM115 - closed by output()
         self._popen = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self._out, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+                                       start_new_session=True, preexec_fn=die_with_parent)
 
     def poll(self) -> int | None:
         return self._popen.poll()

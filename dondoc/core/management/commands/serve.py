@@ -13,8 +13,6 @@ on its own, serve says which and how, stops the other two and exits 1: a supervi
 operator) restarts the whole, so the three never run half-started.
 """
 
-import contextlib
-import ctypes
 import os
 import signal
 import subprocess
@@ -28,13 +26,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
+from dondoc.core.scheduler import die_with_parent
+
 STOP_GRACE = 30.0  # seconds each child gets after SIGTERM (gunicorn's graceful_timeout is 20)
-
-
-def _die_with_parent():
-    """In the child, before exec: receive SIGTERM if serve itself is killed (Linux), so no child is orphaned."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def unapplied_migrations() -> list[str]:
@@ -99,7 +93,7 @@ class Command(BaseCommand):
         try:
             for name, argv in self.children(options).items():
                 processes[name] = subprocess.Popen(argv, env=env, start_new_session=True,
-                                                   preexec_fn=_die_with_parent)
+                                                   preexec_fn=die_with_parent)
                 self.say(f"{name} started (pid {processes[name].pid})")
             bind = options["bind"] or settings_bind()
             self.say(f"dondoc at http://{bind}/ — database {describe_database()}; Ctrl-C or SIGTERM stops it")
