@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -180,9 +180,14 @@ def propose_alias(*, actor, agency: Agency, alias: str, at: dt.datetime) -> Alia
     if clashes:
         raise ValidationError(_("“%(alias)s” already designates %(other)s in the registry; an alias must name "
                                 "only this agency.") % {"alias": alias, "other": clashes[0][1]})
+    waiting = ValidationError(_("“%(alias)s” is already waiting for a decision.") % {"alias": alias})
     if agency.alias_proposals.filter(alias=alias, state=AliasProposal.State.PENDING).exists():
-        raise ValidationError(_("“%(alias)s” is already waiting for a decision.") % {"alias": alias})
-    proposal = AliasProposal.objects.create(agency=agency, alias=alias, proposed_by=actor, proposed_at=at)
+        raise waiting
+    try:
+        with transaction.atomic():  # two heads proposing at once: the one-pending constraint decides
+            proposal = AliasProposal.objects.create(agency=agency, alias=alias, proposed_by=actor, proposed_at=at)
+    except IntegrityError:
+        raise waiting from None
     audit.record(actor=actor, kind="agency.alias_propose", target=proposal, agency=agency,
                  new={"alias": alias}, at=at)
     return proposal

@@ -51,7 +51,7 @@ def _zip_member(data: bytes, member: str) -> bytes | None:
                 return None
             return z.read(info)
     except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError, EOFError):
-        return None
+        return None  # damaged, encrypted or missing the part: not the type its name says, so the upload is refused
 
 
 def _matches(suffix: str, data: bytes) -> bool:

@@ -40,7 +40,8 @@ class Job(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
-        indexes = [models.Index(fields=["state", "kind"])]
+        indexes = [models.Index(fields=["state", "kind"]),
+                   models.Index(fields=["state", "-created_at"], name="job_state_newest")]  # /jobs/?state=…
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name} ({self.state})"
