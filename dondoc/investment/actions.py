@@ -406,6 +406,18 @@ def _busy(kind: str) -> ValidationError:
                              "finished.") % {"since": since}, code="import_busy")
 
 
+
+def _claim(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict) -> ImportBatch:
+    """The staging batch of one import: at most one per kind (a constraint), else ValidationError "import_busy"."""
+    try:
+        with transaction.atomic():
+            return ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash, as_of=as_of,
+                                              actor=_user(actor), options=options, state=ImportBatch.State.STAGING,
+                                              owner=_owner())
+    except IntegrityError:
+        raise _busy(kind) from None
+
+
 def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt.date | None, options: dict,
                   dry_run: bool, apply: Callable) -> ImportBatch | None:
     """One imported file, all or nothing for readers, written in short transactions. Creates a staging batch, calls
@@ -415,13 +427,7 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
     discarded instead: readers never saw them. Raises ValidationError (code "import_busy") while another file of the
     same kind is being imported."""
     discard_abandoned_batches()
-    try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash,
-                                               as_of=as_of, actor=_user(actor), options=options,
-                                               state=ImportBatch.State.STAGING, owner=_owner())
-    except IntegrityError:
-        raise _busy(kind) from None
+    batch = _claim(actor=actor, kind=kind, file_name=file_name, file_hash=file_hash, as_of=as_of, options=options)
 
     def write(fn: Callable):
         with transaction.atomic():
@@ -462,13 +468,7 @@ def import_checked(*, actor, kind: str, file_name: str, file_hash: str, as_of: d
         check(None)
         return None
     discard_abandoned_batches()
-    try:
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(kind=kind, file_name=file_name[:255], file_hash=file_hash,
-                                               as_of=as_of, actor=_user(actor), options=options,
-                                               state=ImportBatch.State.STAGING, owner=_owner())
-    except IntegrityError:
-        raise _busy(kind) from None
+    batch = _claim(actor=actor, kind=kind, file_name=file_name, file_hash=file_hash, as_of=as_of, options=options)
     try:
         out = check(batch)
         if not out.ok or out.created == 0:
