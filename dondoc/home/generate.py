@@ -25,6 +25,7 @@ import datetime as dt
 import hashlib
 import json
 import random
+import time
 from collections.abc import Callable, Iterable
 
 from django.contrib.auth import get_user_model
@@ -41,6 +42,7 @@ from dondoc.deadlines.models import Dossier, DossierPause, DossierType
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.task_deadlines import task_deadline
 from dondoc.domain.text import search_key
+from dondoc.domain.workdays import Pause
 from dondoc.investment import demo as investment_demo
 from dondoc.investment.models import (
     Assigner,
@@ -273,8 +275,10 @@ class Generator:
         steps = [self.agencies, self.programs, self.reports, self.dossiers, self.investment, self.petitions,
                  self.audit_padding, self.derive]
         for step in steps:
+            started = time.monotonic()
             with transaction.atomic():
                 step()
+            self.write(f"  {step.__name__}: {time.monotonic() - started:.1f} s")
         return self.added
 
     def _users(self):
@@ -427,7 +431,7 @@ class Generator:
                 self._fate(task, mine, issued, all_updates, extensions)
                 all_assignments += mine
                 self.program_tasks.append((program, task, mine))
-            ensure_obligations(actor=None, program=program, parsed=parsed, at=at)
+            self.audit.written += len(ensure_obligations(actor=None, program=program, parsed=parsed, at=at))
             self.audit.write([(at, None, "program.create", None, "programs.actionprogram", program.pk, number, None,
                                {"number": number, "issued_on": issued.isoformat()}),
                               (at, None, "program.version", None, "programs.programversion", version.pk,
@@ -509,10 +513,12 @@ class Generator:
                     if (ob.pk, agency_id, period) not in taken:
                         candidates.append((ob, agency_id, period))
         chosen = sorted(rng.sample(range(len(candidates)), min(need, len(candidates))))
-        reports, versions, events = [], [], []
+        reports, versions, events, dues = [], [], [], {}
         for idx in chosen:
             ob, agency_id, period = candidates[idx]
-            due = reporting_queries.due(ob, period).due
+            if (ob.pk, period) not in dues:
+                dues[ob.pk, period] = reporting_queries.due(ob, period).due
+            due = dues[ob.pk, period]
             officer, head = self.officer.get(agency_id), self.head.get(agency_id)
             items = by_program[ob.program_id][agency_id][:6]
             draft = {"tasks": [{"assignment": a["pk"], "key": f"{a['task__section']}.{a['task__item']}",
@@ -618,7 +624,6 @@ class Generator:
             used = rng.randint(1, t.days) if r < 0.8 else t.days + rng.randint(1, 10)
             completed = None
             if r < 0.985 and (pause is None or pause[1] is not None):
-                from dondoc.domain.workdays import Pause
                 completed = cal.due_date(received, used, t.working, [Pause(*pause)] if pause else [])
                 if completed and completed > END:
                     completed = None
@@ -844,7 +849,7 @@ class Generator:
             desks[code] = ([codes[c] for c in leads + extra if c in codes], [codes[c] for c in partners if c in codes])
         order = [c for c in petitions_demo.ORDER if c in cats] or sorted(cats)
         tasks = [t for _p, t, _a in getattr(self, "program_tasks", [])]
-        project_codes = list(Project.objects.order_by("?" if False else "code").values_list("code", flat=True)[:2000])
+        project_codes = list(Project.objects.order_by("code").values_list("code", flat=True)[:2000])
         numbers: dict[int, int] = {}
         rows, routings, coords, updates = [], [], [], []
         for _ in range(need):
