@@ -377,7 +377,7 @@ class Generator:
                 tpl = templates[(i * 17 + j) % len(templates)]
                 lead_labels = ["@HUYEN"] if rng.random() < 0.08 else [rng.choice(leads).code]
                 partners: list[str] = []
-                if rng.random() < 0.25:
+                if rng.random() < 0.33:
                     partners.append("@SBN")
                 if rng.random() < 0.4:
                     partners.append("@HUYEN")
@@ -749,6 +749,12 @@ class Generator:
                                           budget_level=local, decision=f"{rng.randint(100, 4999)}/QĐ-UBND",
                                           effective_on=dt.date(year, rng.randint(7, 10), 15), batch=plan_batches[year]))
                 years_of.append((p, year, plan, extended))
+        while years_of and len(lines) < need_lines:  # top up with mid-year revisions of the PPC's plan
+            p, year, plan, _ext = years_of[rng.randrange(len(years_of))]
+            lines.append(PlanLine(project=p, source=Source.NSDP, year=year, origin_year=year, assigner=Assigner.TINH,
+                                  kind=PlanLine.Kind.REVISED, amount=plan * rng.randint(70, 115) // 100 // 10**6 * 10**6,
+                                  budget_level=BudgetLevel.PROVINCE, decision=f"{rng.randint(100, 4999)}/QĐ-UBND",
+                                  effective_on=dt.date(year, rng.randint(6, 11), 15), batch=plan_batches[year]))
         lines = lines[:need_lines]
         PlanLine.objects.bulk_create(lines, batch_size=5000)
         self.added["plan_lines"] = len(lines)
