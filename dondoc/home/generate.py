@@ -710,7 +710,7 @@ class Generator:
                 kind=ImportBatch.Kind.PLANS, file_name=f"ke-hoach-von-{year}.xlsx",
                 file_hash=hashlib.sha256(f"{MARK}:{self.seed}:plans:{year}".encode()).hexdigest(),
                 options={"synthetic": True, "seed": self.seed}, as_of=dt.date(year, 1, 15), state="published")
-        lines, years_of = [], []  # years_of: (project, year, plan amount, extended amount)
+        lines, years_of, level_of = [], [], {}  # years_of: (project, year, plan amount, extended amount)
         for p in projects:
             if len(lines) >= need_lines:
                 break
@@ -719,7 +719,7 @@ class Generator:
             budget = p.total_investment
             district = p.investor.agency is not None and p.investor.agency.kind == "district" or "-" in (
                 p.investor.agency.code if p.investor.agency else "")
-            local = BudgetLevel.DISTRICT if district else BudgetLevel.PROVINCE
+            local = level_of[p.pk] = BudgetLevel.DISTRICT if district else BudgetLevel.PROVINCE
             central = rng.random() < 0.4 and per_project > 4
             for year in years:
                 plan = budget // len(years) // 1_000_000 * 1_000_000
@@ -753,7 +753,7 @@ class Generator:
             p, year, plan, _ext = years_of[rng.randrange(len(years_of))]
             lines.append(PlanLine(project=p, source=Source.NSDP, year=year, origin_year=year, assigner=Assigner.TINH,
                                   kind=PlanLine.Kind.REVISED, amount=plan * rng.randint(70, 115) // 100 // 10**6 * 10**6,
-                                  budget_level=BudgetLevel.PROVINCE, decision=f"{rng.randint(100, 4999)}/QĐ-UBND",
+                                  budget_level=level_of[p.pk], decision=f"{rng.randint(100, 4999)}/QĐ-UBND",
                                   effective_on=dt.date(year, rng.randint(6, 11), 15), batch=plan_batches[year]))
         lines = lines[:need_lines]
         PlanLine.objects.bulk_create(lines, batch_size=5000)
