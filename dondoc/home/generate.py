@@ -440,14 +440,11 @@ class Generator:
             self.added["tasks"] += len(rows)
         Assignment.objects.bulk_create(all_assignments, batch_size=5000)
         self.added["assignments"] = len(all_assignments)
-        for u in all_updates:
-            u.assignment_id = u.assignment.pk
+        # bulk_create takes each foreign key id from its object saved above (and keeps the object cached)
         TaskUpdate.objects.bulk_create(all_updates, batch_size=5000)
-        for e in extensions:
-            e.assignment_id = e.assignment.pk
         Extension.objects.bulk_create(extensions)
         self.audit.write((self.adapt.moment(u.reported_on, 30), u.author_id, "assignment.update",
-                          u.assignment.agency_id, "programs.assignment", u.assignment_id,
+                          u.assignment.agency_id, "programs.assignment", u.assignment.pk,
                           f"{u.assignment.task} — {self.agency_ids[u.assignment.agency_id].code}", None,
                           {"text": u.text, "percent": u.percent, "reported_on": u.reported_on.isoformat(),
                            **({"completes": True} if u.completes else {})}) for u in all_updates)
@@ -920,11 +917,7 @@ class Generator:
                             p.closed_on, p.state = closed, State.CLOSED
             rows.append(p)
         Petition.objects.bulk_create(rows, batch_size=2000)
-        for r in routings:
-            r.petition_id = r.petition.pk
         Routing.objects.bulk_create(routings, batch_size=5000)
-        for u in updates:
-            u.petition_id = u.petition.pk
         Update.objects.bulk_create(updates, batch_size=5000)
         through = Petition.coordinators.through
         through.objects.bulk_create([through(petition_id=p.pk, agency_id=c.pk) for p, c in coords], batch_size=5000)
