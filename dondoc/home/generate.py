@@ -854,6 +854,7 @@ class Generator:
         tasks = [t for _p, t, _a in getattr(self, "program_tasks", [])]
         project_codes = list(Project.objects.order_by("code").values_list("code", flat=True)[:2000])
         numbers: dict[int, int] = {}
+        deadlines: dict[tuple, tuple] = {}
         rows, routings, coords, updates = [], [], [], []
         for _ in range(need):
             cat = cats[rng.choice(order)]
@@ -880,7 +881,9 @@ class Generator:
                 lead = rng.choice(leads)
                 chosen = [c for c in partners if c.pk != lead.pk][: rng.randint(0, 2)]
                 p.lead_agency, p.routed_on, p.answer_days = lead, routed, cat.answer_days
-                p.due_on, p.deadline_rule = compute_deadline(p, routed, cat.answer_days)
+                if (cat.pk, routed) not in deadlines:  # the product's rule; one calendar read per distinct start
+                    deadlines[cat.pk, routed] = compute_deadline(p, routed, cat.answer_days)
+                p.due_on, p.deadline_rule = deadlines[cat.pk, routed]
                 p.state = State.ASSIGNED
                 routings.append(Routing(petition=p, kind=Routing.Kind.ROUTE, on=routed, lead_agency=lead,
                                         coordinators=sorted(c.code for c in chosen), answer_days=cat.answer_days,
