@@ -575,7 +575,6 @@ class Generator:
 
     # --- SLA dossiers ---
     def dossiers(self):
-        rng, cal = self.rng, self.cal
         need = max(0, self.target["dossiers"] - Dossier.objects.count())
         if not need:
             return
@@ -600,11 +599,15 @@ class Generator:
                     desks += [(t, a) for c, a in sorted(codes.items()) if c.endswith(f"-{desk[1:]}")]
                 elif desk in codes:
                     desks.append((t, codes[desk]))
-        subjects = investment_demo.WORKS
-        places = investment_demo.PLACES
         seq: dict[tuple, int] = {}
+        for first in range(0, need, 10_000):  # in chunks: memory stays flat at xlarge
+            self._dossier_chunk(min(10_000, need - first), desks, seq)
+
+    def _dossier_chunk(self, count, desks, seq):
+        rng, cal = self.rng, self.cal
+        subjects, places = investment_demo.WORKS, investment_demo.PLACES
         rows, pauses = [], []
-        for _ in range(need):
+        for _ in range(count):
             t, agency = desks[rng.randrange(len(desks))]
             received = self.working_day()
             key = (t.pk, agency.pk, received.year)
@@ -632,7 +635,7 @@ class Generator:
         Dossier.objects.bulk_create(rows, batch_size=5000)
         DossierPause.objects.bulk_create([DossierPause(dossier=d, paused_on=p, resumed_on=q, reason="Bổ sung hồ sơ")
                                           for d, (p, q) in pauses], batch_size=5000)
-        self.added["dossiers"] = len(rows)
+        self.added["dossiers"] += len(rows)
         paused = {d.pk: p for d, p in pauses}
 
         def events():
