@@ -147,7 +147,7 @@ BUSINESS_TRADES = ["Xây dựng", "Thương mại", "Nông sản", "Du lịch", 
                    "Chế biến gỗ", "Dược liệu", "Đầu tư hạ tầng"]
 
 
-class AlreadyGenerated(Exception):
+class Refused(Exception):
     pass
 
 
@@ -263,10 +263,10 @@ class Generator:
     # --- run ---
     def run(self) -> dict[str, int]:
         if ImportBatch.objects.filter(kind=ImportBatch.Kind.DEMO, file_hash__startswith=f"{MARK}:").exists():
-            raise AlreadyGenerated("synthetic data was already generated in this database; start from a fresh one")
+            raise Refused("synthetic data was already generated in this database; start from a fresh one")
         if not Agency.objects.filter(code="SKHDT").exists() or not get_user_model().objects.filter(
                 username="admin").exists():
-            raise AlreadyGenerated("run `dondoc load_demo` first: the generator adds to the demo")
+            raise Refused("run `dondoc load_demo` first: the generator adds to the demo")
         with transaction.atomic():
             ImportBatch.objects.create(kind=ImportBatch.Kind.DEMO, file_name=f"{MARK} {self.scale} seed {self.seed}",
                                        file_hash=f"{MARK}:{self.scale}:{self.seed}",

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         write = (lambda line: None) if options["json"] else self.stdout.write
         try:
             added = generate.generate(scale=scale, seed=options["seed"], write=write)
-        except generate.AlreadyGenerated as exc:
+        except generate.Refused as exc:
             raise CommandError(str(exc), returncode=1) from exc
         if options["json"]:
             self.stdout.write(json.dumps(added))
