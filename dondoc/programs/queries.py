@@ -165,9 +165,10 @@ def tasks_as_of(user, as_of: dt.date, *, agency: str = "", section: str = "", st
 
 
 def status_counts(tasks) -> list[tuple[str, int]]:
-    """Tasks per rolled-up bucket in display order: one COUNT … GROUP BY of a ``tasks_as_of`` queryset."""
-    counts = {r["status"]: r["n"] for r in tasks.order_by().values("status").annotate(n=Count("pk"))}
-    return [(b, counts.get(b, 0)) for b in task_status.BUCKETS]
+    """Tasks per rolled-up bucket in display order: one query of conditional counts over a ``tasks_as_of``
+    queryset (Django wraps it in a subquery, so each task's status is computed once)."""
+    counts = tasks.order_by().aggregate(**{b: Count("pk", filter=Q(status=b)) for b in task_status.BUCKETS})
+    return [(b, counts[b]) for b in task_status.BUCKETS]
 
 
 def sections(tasks) -> list[str]:

@@ -110,7 +110,7 @@ def grid(user, obligation: Obligation, period_list: list[dt.date], as_of: dt.dat
         agencies = [a for a in agencies if a.pk in visible]
     reports = {(r.agency_id, r.period): r for r in
                Report.objects.filter(obligation=obligation, period__in=period_list,
-                                     agency__in=[a.pk for a in agencies]).only(*GRID_FIELDS)}
+                                     agency__in=[a.pk for a in agencies]).only(*GRID_FIELDS).order_by()}
     cal = cal or get_calendar()
     dues = {p: due(obligation, p, cal).due for p in period_list}
     rows = []
