@@ -191,14 +191,17 @@ def task_list(request):
         due_from=clock.optional_date(f["due_from"]), due_to=clock.optional_date(f["due_to"]), q=f["q"],
         program=params.pk(request.GET, "program"),
     )
-    page = Paginator(tasks, PER_PAGE).get_page(request.GET.get("page"))
+    counts = queries.status_counts(tasks)
+    paginator = Paginator(tasks, PER_PAGE)
+    paginator.count = sum(n for _, n in counts)  # each listed task has one status: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     agencies = access.scope(request.user, Agency.objects.filter(
         Exists(Assignment.objects.filter(agency=OuterRef("pk"))))).order_by("code")
     return render(request, "programs/task_list.html", {
         "rows": page, "page": page, "query": query.urlencode(), "filters": f, "today": today, "agencies": agencies,
-        "buckets": task_status.BUCKETS, "counts": queries.status_counts(tasks), "sections": queries.sections(tasks),
+        "buckets": task_status.BUCKETS, "counts": counts, "sections": queries.sections(tasks),
         "bad_dates": (f["due_from"] and not clock.optional_date(f["due_from"])) or (f["due_to"] and not clock.optional_date(f["due_to"])),
     })
 
@@ -217,7 +220,9 @@ def task_detail(request, pk):
     return render(request, "programs/task_detail.html", {
         "task": task, "today": today, "status": queries.task_bucket(task, today), "assignments": visible,
         "others": [a for a in assignments if a not in visible],
-        "update_form": UpdateForm(), "extension_form": ExtensionRequestForm(), "opinion_form": OpinionForm(),
+        # The same empty forms under each assignment: rendered once, not once per assignment (49 on a large task).
+        "update_form": UpdateForm().as_div(), "extension_form": ExtensionRequestForm().as_div(),
+        "opinion_form": OpinionForm(),
         "can_recommend": access.can(user, "extension.recommend"), "can_decide": access.can(user, "extension.decide"),
         "can_reopen": access.can(user, "assignment.reopen"),
         "is_current": queries.is_current(task.version),
