@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dondoc.domain.formats import format_date
+from dondoc.domain.similarity import normalise
 
 
 class PetitionCategory(models.Model):
@@ -90,6 +91,8 @@ class Petition(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     text = models.TextField(_("text"))
     search_text = models.TextField(editable=False, blank=True)  # folded subject + text, for search
+    # similarity.normalise(subject + text), for duplicate suggestions (rebuild_match_texts() backfills it)
+    match_text = models.TextField(editable=False, blank=True, default="")
     notes = models.TextField(_("internal notes"), blank=True)
     # What it concerns or blocks.
     task = models.ForeignKey("programs.Task", verbose_name=_("program task"), null=True, blank=True,
@@ -146,6 +149,24 @@ class Petition(models.Model):
     def responsible_agency(self):
         """The agency the petitioner is told is responsible: who answered, else who must answer."""
         return self.answered_by_agency or self.lead_agency
+
+
+def match_text(subject: str, text: str) -> str:
+    return normalise(f"{subject} {text}")
+
+
+def rebuild_match_texts(model=None) -> int:
+    """Recompute ``match_text`` of every petition (the migration; loaders that bulk-create petitions); ``model``
+    is the historical model in a migration. Returns the number of rows changed."""
+    model = model or Petition
+    changed = []
+    for p in model.objects.only("pk", "subject", "text", "match_text").iterator(chunk_size=2000):
+        value = match_text(p.subject, p.text)
+        if p.match_text != value:
+            p.match_text = value
+            changed.append(p)
+    model.objects.bulk_update(changed, ["match_text"], batch_size=500)
+    return len(changed)
 
 
 class Routing(models.Model):

@@ -14,7 +14,7 @@ from dondoc.domain import petition_clock, similarity
 from dondoc.domain.text import search_key
 
 from .labels import CLOCK_LABELS
-from .models import OPEN, Attachment, Petition, PetitionCategory, State
+from .models import OPEN, Attachment, Petition, PetitionCategory, State, match_text
 
 
 def work_calendar():
@@ -186,12 +186,19 @@ def search(queryset, q: str):
 
 
 def duplicates(text: str, *, exclude: Petition | None = None, limit: int = similarity.LIMIT):
-    """Open petitions whose text looks like ``text``: [(petition, score)], best first."""
-    candidates = Petition.objects.filter(state__in=OPEN).select_related("lead_agency", "category")
+    """Open petitions whose text looks like ``text``: [(petition, score)], best first. Compares the stored
+    ``match_text`` (normalised once, at intake); only the matches are loaded whole."""
+    candidates = Petition.objects.filter(state__in=OPEN)
     if exclude is not None:
         candidates = candidates.exclude(pk=exclude.pk)
-    by_pk = {p.pk: p for p in candidates}
-    matches = similarity.similar(text, ((pk, f"{p.subject} {p.text}") for pk, p in by_pk.items()), limit=limit)
+    rows = list(candidates.values_list("pk", "match_text"))
+    missing = [pk for pk, value in rows if not value]  # not backfilled yet (rebuild_match_texts)
+    if missing:
+        texts = {pk: match_text(s, t) for pk, s, t in
+                 Petition.objects.filter(pk__in=missing).values_list("pk", "subject", "text")}
+        rows = [(pk, value or texts[pk]) for pk, value in rows]
+    matches = similarity.similar_normalised(similarity.normalise(text), rows, limit=limit)
+    by_pk = Petition.objects.select_related("lead_agency", "category").in_bulk([m.key for m in matches])
     return [(by_pk[m.key], m.score) for m in matches]
 
 
