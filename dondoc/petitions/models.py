@@ -132,7 +132,12 @@ class Petition(models.Model):
         verbose_name = _("petition")
         verbose_name_plural = _("petitions")
         # The list's order (newest received first): read from the index instead of sorting every petition.
-        indexes = [models.Index(fields=["received_on", "id"], name="petition_received")]
+        indexes = [
+            models.Index(fields=["received_on", "id"], name="petition_received"),
+            # The clock's conditions (queries.Clock) read from the index alone: counts never touch the texts.
+            models.Index(fields=["due_on", "answered_on", "routed_on", "state", "category"], name="petition_clock"),
+            models.Index(fields=["answered_on"], name="petition_answered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.subject}"[:255]
