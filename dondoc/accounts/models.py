@@ -33,12 +33,36 @@ class AgencyQuerySet(models.QuerySet):
         )
 
 
+def name_sort_key(name: str) -> str:
+    """``domain.text.sort_key`` as a string of digits that sorts the same byte by byte in every database and
+    collation: each letter "2" + its rank in the Vietnamese alphabet, any other character "1" + its code point,
+    then "0" and the tone of each character (so "Sở A" < "Sở Á" < "Sở B")."""
+    primary, tones = sort_key(name)
+    letters = "".join(f"2{v:02d}" if cls else f"1{ord(v):07d}" for cls, v in primary)
+    return f"{letters}0{''.join(str(t) for t in tones)}"
+
+
+def rebuild_name_keys(model=None) -> int:
+    """Recompute ``search_name`` and ``sort_name`` of every agency (the migration, and loaders that bulk-create
+    agencies); ``model`` is the historical model in a migration. Returns the number of rows changed."""
+    model = model or Agency
+    changed = []
+    for agency in model.objects.only("pk", "name", "search_name", "sort_name"):
+        keys = search_key(agency.name), name_sort_key(agency.name)
+        if (agency.search_name, agency.sort_name) != keys:
+            agency.search_name, agency.sort_name = keys
+            changed.append(agency)
+    model.objects.bulk_update(changed, ["search_name", "sort_name"], batch_size=500)
+    return len(changed)
+
+
 class Agency(models.Model):
     """An agency of the registry. Renames keep former names; a merge closes it and names its successor."""
 
     code = models.CharField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=255)
     search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    sort_name = models.TextField(editable=False, blank=True, default="")  # name_sort_key(name): ORDER BY in SQL
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices, default=AgencyKind.OTHER)
     parent = models.ForeignKey(
@@ -70,7 +94,8 @@ class Agency(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_name = search_key(self.name)  # derived field, not business logic
+        self.search_name = search_key(self.name)  # derived fields, not business logic
+        self.sort_name = name_sort_key(self.name)
         super().save(*args, **kwargs)
 
     @property

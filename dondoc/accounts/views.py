@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,11 +12,13 @@ from django.views.decorators.http import require_POST
 from dondoc import access
 from dondoc.core import audit, clock
 from dondoc.core.concurrency import StaleEdit, conflict_rows
-from dondoc.domain.text import search_key, sort_key
+from dondoc.domain.text import search_key
 
 from . import actions
 from .forms import AgencyContactForm, AliasProposalForm, OrganisationForm
 from .models import Agency, AgencyKind, AliasProposal, Organisation
+
+PAGE = 50
 
 
 @login_required
@@ -28,12 +31,11 @@ def agency_list(request):
         agencies = agencies.filter(search_name__contains=key) | agencies.filter(code__iexact=q)
     if kind:
         agencies = agencies.filter(kind=kind)
-    rows = list(agencies.prefetch_related("groups"))
-    if request.GET.get("sort") == "name":
-        rows.sort(key=lambda a: sort_key(a.name))
+    order = ("sort_name", "code") if request.GET.get("sort") == "name" else ("code",)
+    page = Paginator(agencies.prefetch_related("groups").order_by(*order), PAGE).get_page(request.GET.get("page"))
     today = clock.today()
     return render(request, "accounts/agency_list.html", {
-        "agencies": rows, "q": q, "kind": kind, "kinds": AgencyKind.choices, "today": today,
+        "agencies": page, "page": page, "q": q, "kind": kind, "kinds": AgencyKind.choices, "today": today,
         "sort": request.GET.get("sort", "code"),
         "pending_aliases": (AliasProposal.objects.filter(state=AliasProposal.State.PENDING).count()
                             if access.can(request.user, "alias.decide") else None),
@@ -93,7 +95,8 @@ def alias_proposals(request):
         raise Http404
     proposals = AliasProposal.objects.select_related("agency", "proposed_by", "decided_by")
     return render(request, "accounts/alias_proposals.html", {
-        "pending": proposals.filter(state=AliasProposal.State.PENDING),
+        "pending": Paginator(proposals.filter(state=AliasProposal.State.PENDING).order_by("-proposed_at", "-id"), PAGE)
+        .get_page(request.GET.get("page")),
         "decided": proposals.exclude(state=AliasProposal.State.PENDING)[:50],
     })
 

@@ -86,12 +86,19 @@ def similar(text: str, candidates: Iterable[tuple[K, str]], *, threshold: float 
             limit: int = LIMIT) -> list[Match[K]]:
     """The candidates (key, text) scoring at least ``threshold`` against ``text``, best first (ties keep
     the candidates' order)."""
-    query = normalise(text)
+    return similar_normalised(normalise(text), ((key, normalise(other)) for key, other in candidates),
+                              threshold=threshold, limit=limit)
+
+
+def similar_normalised(query: str, candidates: Iterable[tuple[K, str]], *, threshold: float = THRESHOLD,
+                       limit: int = LIMIT) -> list[Match[K]]:
+    """``similar`` on texts already ``normalise``d (stored next to each candidate, so a search does not fold
+    every text again)."""
     if not query:
         return []
     found = []
     for key, other in candidates:
-        s = _score(query, normalise(other))
+        s = _score(query, other)
         if s >= threshold:
             found.append(Match(key, s))
     found.sort(key=lambda m: -m.score)

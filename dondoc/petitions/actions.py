@@ -33,6 +33,7 @@ from .models import (
     Routing,
     State,
     Update,
+    match_text,
 )
 
 PETITION_FIELDS = [
@@ -140,6 +141,7 @@ def intake(*, actor, received_on: dt.date, channel: str, category: PetitionCateg
         task=task, project_code=project_code.strip(),
     )
     petition.search_text = search_key(f"{petition.reference} {petition.subject} {petition.business_name} {petition.text}")
+    petition.match_text = match_text(petition.subject, petition.text)
     petition.full_clean()
     petition.save()
     new = audit.snapshot(petition, PETITION_FIELDS)

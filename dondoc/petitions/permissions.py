@@ -48,7 +48,9 @@ def scope(user, queryset: QuerySet) -> QuerySet:
     if not ids:
         return queryset.none()
     ids_list = sorted(ids)
-    return queryset.filter(Q(lead_agency__in=ids_list) | Q(coordinators__in=ids_list)).distinct()
+    # A subquery, not a join + DISTINCT: lists then sort and page petitions without de-duplicating whole rows.
+    coordinated = Petition.coordinators.through.objects.filter(agency_id__in=ids_list).values("petition_id")
+    return queryset.filter(Q(lead_agency__in=ids_list) | Q(pk__in=coordinated))
 
 
 def can(user, action: str, petition: Petition | None = None) -> bool:

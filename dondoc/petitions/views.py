@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,6 @@ from dondoc.accounts.models import Agency
 from dondoc.core import clock as core_clock
 from dondoc.core.concurrency import StaleEdit, conflict_rows
 from dondoc.core.models import AuditEvent
-from dondoc.domain import petition_clock
 
 from . import actions, permissions, queries
 from .forms import (
@@ -63,22 +63,19 @@ def petition_list(request):
         petitions = petitions.filter(channel=f["channel"])
     if f["q"]:
         petitions = queries.search(petitions, f["q"])
-    overdue = queries.deadline_rows(petitions, today, petition_clock.OVERDUE)
-    due_soon = queries.deadline_rows(petitions, today, petition_clock.DUE_SOON)
-    if view == "overdue":
-        rows = overdue
-    elif view == "due_soon":
-        rows = due_soon
+    clock = queries.Clock.as_of_date(today)
+    if view in ("overdue", "due_soon"):
+        listed = queries.waiting_in(petitions, today, view, clock=clock)
     else:
         listed = petitions.filter(state__in=OPEN) if view == "open" and not f["state"] else petitions
-        cal = queries.work_calendar()
-        rows = [queries.Row(p, queries.status(p, today, cal)) for p in listed.order_by("-received_on", "-id")]
-    agencies = (Agency.objects.filter(led_petitions__in=queries.petitions_for(user)).distinct().order_by("code"))
+        listed = listed.order_by("-received_on", "-id")
+    page = Paginator(listed.annotate(clock_state=clock.state()), 50).get_page(request.GET.get("page"))
+    page.object_list = [queries.Row(p, p.clock_state) for p in page.object_list]
+    agencies = Agency.objects.filter(Exists(queries.petitions_for(user).filter(lead_agency=OuterRef("pk")))).order_by(
+        "code")  # one index probe per agency, not a join over every petition
     return render(request, "petitions/list.html", {
         "filters": f, "view": view, "today": today,
-        "page": Paginator(rows, 50).get_page(request.GET.get("page")),
-        "counts": {"open": petitions.filter(state__in=OPEN).count(), "overdue": len(overdue),
-                   "due_soon": len(due_soon)},
+        "page": page, "counts": queries.counts(petitions, today, clock),
         "states": State.choices, "categories": PetitionCategory.objects.all(), "channels": Channel.choices,
         "agencies": agencies, "can_intake": access.can(user, "petition.intake"),
     })

@@ -299,3 +299,26 @@ def test_menu_and_home_panel(client_as, make_petition, settings):
     panel = home.split('id="panel-petitions"')[1].split("</section>")[0]
     assert 'data-count="overdue">' in panel and "<strong>1</strong>" in panel
     assert 'id="panel-petitions"' not in client_as("other").get("/").text  # nothing of KBNN's
+
+
+@pytest.mark.parametrize("persona", ["admin", "officer"])
+def test_list_and_panel_queries_do_not_grow_with_petitions(client_as, make_petition, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_per_page():
+        c = client_as(persona)
+        counts = []
+        for url in ("/petitions/", "/petitions/?view=overdue", "/petitions/?view=due_soon", "/petitions/?view=all",
+                    "/"):
+            with CaptureQueriesContext(connection) as ctx:
+                assert c.get(url).status_code == 200
+            counts.append(len(ctx))
+        return counts
+
+    make_petition("Một", received=D(2020, 9, 1))
+    make_petition("Hai", received=D(2020, 9, 28), routed=D(2020, 9, 29), days=5)
+    before = queries_per_page()
+    for day in (1, 2, 3, 28):
+        make_petition(f"Thêm {day}", received=D(2020, 9, day), routed=D(2020, 9, day))
+    assert queries_per_page() == before
