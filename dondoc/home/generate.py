@@ -33,6 +33,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dondoc.accounts import models as accounts_models
 from dondoc.accounts import reference as accounts_reference
 from dondoc.accounts.models import Agency, AgencyGroup, AgencyKind, Membership, Role
 from dondoc.core import audit
@@ -57,6 +58,7 @@ from dondoc.investment.models import (
     Source,
 )
 from dondoc.petitions import demo as petitions_demo
+from dondoc.petitions import models as petitions_models
 from dondoc.petitions.actions import compute_deadline
 from dondoc.petitions.models import Channel, Petition, PetitionCategory, Routing, State, Update
 from dondoc.programs.actions import content_hash
@@ -992,7 +994,10 @@ class Generator:
 
 # Rebuild functions of stored derived data, called in order after the rows are written: (label, callable → summary).
 # E.g. ("dossier due dates", deadlines.actions.rebuild_due_dates), ("disbursement summaries", investment.…).
-DERIVED: list[tuple[str, Callable[[], object]]] = []
+DERIVED: list[tuple[str, Callable[[], object]]] = [
+    ("agency name keys", accounts_models.rebuild_name_keys),
+    ("petition match texts", petitions_models.rebuild_match_texts),
+]
 
 
 def generate(*, scale: str, seed: int, write: Callable[[str], None] = print) -> dict[str, int]:
