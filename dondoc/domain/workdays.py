@@ -349,6 +349,15 @@ class WorkCalendar:
         raw = self._nth_day(start, n, working, closed, open_from)
         return None if raw is None else self.next_working_day(raw)
 
+    def period_end(self, start: date, n: int, working: bool, pauses: Iterable[Pause] = ()) -> date | None:
+        """The n-th counted day after ``start`` before any roll (``due_date`` without the roll); None while an
+        open pause is reached first. A pause starting after this day does not move the due date."""
+        if n <= 0:
+            return start
+        pauses = tuple(pauses)
+        open_from = min((p.paused_on for p in pauses if p.resumed_on is None), default=None)
+        return self._nth_day(start, n, working, tuple(p for p in pauses if p.resumed_on is not None), open_from)
+
     def add_days(self, start: date, n: int, working: bool = False) -> date:
         """``dondoc calendar add``: e.g. add_days(2020-01-20, 5, working=True) == 2020-02-03."""
         return self.due_date(start, n, working)  # type: ignore[return-value]  # no pause, never None
