@@ -84,15 +84,20 @@ def evaluate_one(dossier: Dossier, as_of: dt.date) -> sla.Clock | None:
 def _sql_q(state: str, as_of: dt.date) -> Q:
     """Dossiers received by ``as_of`` whose stored dates give ``state`` (sla.state_from_dates)."""
     done = Q(completed_on__lte=as_of)
-    known = Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
-    known &= Q(clock_settled_on__isnull=True) | Q(clock_settled_on__lte=as_of)
+    settled = Q(clock_settled_on__isnull=True) | Q(clock_settled_on__lte=as_of)
+
+    def running(q: Q) -> Q:
+        # Not completed as of the day: two branches, so that each can use its own index (SQLite does not
+        # distribute an OR for the planner; open dossiers have a partial index on their due date).
+        return (Q(completed_on__isnull=True) & settled & q) | (Q(completed_on__gt=as_of) & settled & q)
+
     q = {
         sla.ON_TIME: done & Q(due_on__isnull=False, completed_on__lte=F("due_on")),
         sla.LATE: done & Q(due_on__isnull=False, completed_on__gt=F("due_on")),
-        sla.PAUSED: (done | known) & Q(due_on__isnull=True),
-        sla.OVERDUE: known & Q(due_on__lt=as_of),
-        sla.DUE_SOON: known & Q(due_on__gte=as_of, due_soon_from__lte=as_of),
-        sla.OPEN: known & Q(due_on__gte=as_of, due_soon_from__gt=as_of),
+        sla.PAUSED: (done & Q(due_on__isnull=True)) | running(Q(due_on__isnull=True)),
+        sla.OVERDUE: running(Q(due_on__lt=as_of)),
+        sla.DUE_SOON: running(Q(due_on__gte=as_of, due_soon_from__lte=as_of)),
+        sla.OPEN: running(Q(due_on__gte=as_of, due_soon_from__gt=as_of)),
     }[state]
     return Q(received_on__lte=as_of) & q
 
@@ -104,7 +109,7 @@ class States:
 
     def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None):
         self.as_of, self.cal = as_of, cal or calendar.get_calendar()
-        pending = dossiers.filter(received_on__lte=as_of, clock_settled_on__gt=as_of).filter(
+        pending = dossiers.filter(received_on__lte=as_of, clock_settled_on__isnull=False, clock_settled_on__gt=as_of).filter(
             Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
         ).select_related("type", "agency").prefetch_related("pauses")
         self.pending = {r.dossier.pk: r for r in evaluate(pending, as_of, self.cal)}
