@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from dondoc import access
@@ -61,6 +61,10 @@ def refresh_clocks(*, dossiers=None, cal=None, batch: int = 2000) -> int:
     cal = cal or calendar.get_calendar()
     fields = ["pk", "received_on", "days", "working", "completed_on", "type__due_soon_days", *CLOCK_FIELDS]
     changed, rows = 0, list(qs.order_by("pk").values(*fields))
+    connection = connections[qs.db]
+    q = connection.ops.quote_name
+    sql = (f"UPDATE {q(model._meta.db_table)} SET {', '.join(f'{q(f)} = %s' for f in CLOCK_FIELDS)} "
+           f"WHERE {q(model._meta.pk.column)} = %s")
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]
         pauses: dict[int, list[Pause]] = {}
@@ -73,8 +77,10 @@ def refresh_clocks(*, dossiers=None, cal=None, batch: int = 2000) -> int:
             dates = _dates(cal, row, pauses.get(row["pk"], []))
             new = (dates.due_on, dates.due_soon_from, dates.settled_on)
             if new != tuple(row[f] for f in CLOCK_FIELDS):
-                updates.append(model(pk=row["pk"], **dict(zip(CLOCK_FIELDS, new, strict=True))))
-        model.objects.bulk_update(updates, CLOCK_FIELDS, batch_size=500)
+                updates.append([connection.ops.adapt_datefield_value(v) for v in new] + [row["pk"]])
+        if updates:  # one prepared UPDATE run for many rows (bulk_update's CASE statements are far slower)
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, updates)
         changed += len(updates)
     return changed
 

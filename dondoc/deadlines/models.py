@@ -71,11 +71,12 @@ class Dossier(models.Model):
         verbose_name_plural = _("dossiers")
         indexes = [
             models.Index(fields=["agency", "received_on"], name="dossier_agency_received"),
-            models.Index(fields=["received_on"], name="dossier_received"),
-            models.Index(fields=["completed_on", "agency"], name="dossier_completed_agency"),
+            # Every column a state as of a day reads (queries.States), completion first: counts and the
+            # province-wide lists and compliance read this index alone.
+            models.Index(fields=["completed_on", "due_on", "received_on", "clock_settled_on", "due_soon_from",
+                                 "agency"], name="dossier_clock"),
             models.Index(fields=["agency", "due_on"], condition=Q(completed_on__isnull=True),
                          name="dossier_open_agency_due"),
-            models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True), name="dossier_open_due"),
             models.Index(fields=["clock_settled_on"], condition=Q(clock_settled_on__isnull=False),
                          name="dossier_clock_settled"),
         ]

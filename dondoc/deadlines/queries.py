@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import ExtractMonth, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from dondoc import access
@@ -121,8 +121,26 @@ class States:
         return sql | Q(pk__in=ids) if ids else sql
 
     def rank(self) -> Case:
-        """The position of each dossier's state in ``sla.STATES`` (what needs attention first)."""
-        return Case(*(When(self.q(s), then=Value(i)) for i, s in enumerate(sla.STATES)), output_field=IntegerField())
+        """The position of each dossier's state in ``sla.STATES`` (what needs attention first), for dossiers
+        received by the day: the rules of ``sla.state_from_dates`` as one CASE, cheaper than the six conditions."""
+        a, index = self.as_of, {s: Value(i) for i, s in enumerate(sla.STATES)}
+        by_state: dict = defaultdict(list)
+        for pk, r in self.pending.items():
+            by_state[r.state].append(pk)
+        return Case(
+            *(When(pk__in=pks, then=index[s]) for s, pks in by_state.items()),
+            When(completed_on__lte=a, then=Case(
+                When(due_on__isnull=True, then=index[sla.PAUSED]),
+                When(completed_on__lte=F("due_on"), then=index[sla.ON_TIME]),
+                default=index[sla.LATE],
+            )),
+            When(clock_settled_on__gt=a, then=Value(None)),  # asked to sla.clock (in ``pending``)
+            When(due_on__isnull=True, then=index[sla.PAUSED]),
+            When(due_on__lt=a, then=index[sla.OVERDUE]),
+            When(due_soon_from__lte=a, then=index[sla.DUE_SOON]),
+            default=index[sla.OPEN],
+            output_field=IntegerField(),
+        )
 
     def due(self):
         """The due date as of the day (None while paused)."""
@@ -134,10 +152,21 @@ class States:
         return Case(*(When(pk__in=pks, then=Value(d)) for d, pks in by_due.items()), default=F("due_on"))
 
     def counts(self, dossiers: QuerySet) -> dict[str, int]:
-        """Dossiers per state (one grouped query)."""
-        rows = dossiers.filter(received_on__lte=self.as_of).annotate(rank=self.rank()).order_by()
-        found = dict(rows.values_list("rank").annotate(n=Count("pk")).values_list("rank", "n"))
-        return {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
+        """Dossiers per state: completed ones in one aggregate, running ones grouped by state (two queries that
+        read an index; one CASE over every row costs several times more on SQLite)."""
+        a = self.as_of
+        done = dossiers.filter(completed_on__lte=a).order_by().aggregate(
+            paused=Count("pk", filter=Q(due_on__isnull=True)),
+            on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))),
+            late=Count("pk", filter=Q(completed_on__gt=F("due_on"))),
+        )
+        running = dossiers.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=a), received_on__lte=a)
+        found = dict(running.annotate(rank=self.rank()).order_by().values_list("rank")
+                     .annotate(n=Count("pk")).values_list("rank", "n"))
+        counts = {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
+        counts[sla.PAUSED] += done["paused"]
+        counts[sla.ON_TIME], counts[sla.LATE] = done["on_time"], done["late"]
+        return counts
 
     def rows(self, dossiers: QuerySet) -> list[Row]:
         """``dossiers`` (already filtered and sliced by the caller) with their full clocks."""
@@ -182,12 +211,16 @@ def compliance_table(dossiers: QuerySet, as_of: dt.date) -> ComplianceTable:
     grouped query; a completion's state needs only the stored due date)."""
     months = [dt.date(as_of.year, m, 1) for m in range(1, as_of.month + 1)]
     done = dossiers.filter(completed_on__gte=months[0], completed_on__lte=as_of, due_on__isnull=False).order_by()
-    grouped = done.values("agency_id", month=ExtractMonth("completed_on")).annotate(
-        completed=Count("pk"), on_time=Count("pk", filter=Q(completed_on__lte=F("due_on")))
-    )
+    aggregates = {}
+    for m in months:  # plain date comparisons: no per-row function (SQLite's month extraction is Python)
+        in_month = Q(completed_on__gte=m, completed_on__lt=(m + dt.timedelta(days=31)).replace(day=1))
+        aggregates[f"done_{m.month}"] = Count("pk", filter=in_month)
+        aggregates[f"ok_{m.month}"] = Count("pk", filter=in_month & Q(completed_on__lte=F("due_on")))
     per: dict[int, dict[int, sla.Rate]] = defaultdict(dict)
-    for g in grouped:
-        per[g["agency_id"]][g["month"]] = sla.Rate(g["on_time"], g["completed"])
+    for g in done.values("agency_id").annotate(**aggregates):
+        for m in months:
+            if g[f"done_{m.month}"]:
+                per[g["agency_id"]][m.month] = sla.Rate(g[f"ok_{m.month}"], g[f"done_{m.month}"])
     agencies = Agency.objects.in_bulk(list(per))
     out = []
     for agency_id, per_month in sorted(per.items(), key=lambda kv: agencies[kv[0]].code):

@@ -54,9 +54,11 @@ def home(request):
         dossiers = dossiers.filter(agency__code=f["agency"].upper())
     if f["type"]:
         dossiers = dossiers.filter(type__code=f["type"])
+    if as_of.year not in calendar.YEARS:
+        as_of = today
     try:
         states = queries.States(dossiers, as_of)
-    except CalendarRangeError:
+    except CalendarRangeError:  # a clock counting past the calendar's years
         as_of = today
         states = queries.States(dossiers, as_of)
     listed = dossiers
