@@ -242,7 +242,7 @@ class AttentionGroup:
     count: int  # all of the agency's dossiers overdue or due this week
 
 
-def attention(user, today: dt.date, per_agency: int = 5) -> dict[Agency, AttentionGroup]:
+def attention(user, today: dt.date, per_agency: int = 3) -> dict[Agency, AttentionGroup]:
     """Dossiers overdue or due by the end of this week, by agency (for the home panel): a grouped count and the
     ``per_agency`` most urgent rows of each agency (one windowed query)."""
     end = week_end(today)
