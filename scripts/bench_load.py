@@ -24,7 +24,9 @@ Prints per engine: requests, req/s, p50/p95/p99 per request kind and overall, er
 CSRF failures, saves not persisted). Exits 1 if any error (0 errors required). Every request goes to 127.0.0.1.
 
 Usage: .venv/bin/python scripts/bench_load.py [--engine sqlite|postgresql|both] [--duration 300] [--users 50]
-                                              [--workers 2]
+                                              [--workers 2] [--scale demo|large|xlarge]
+`--scale large` adds `dondoc generate --scale large --seed 1` after load_demo: the deadline-day spike after five
+years of a large province.
 """
 
 from __future__ import annotations
@@ -400,20 +402,27 @@ def dondoc(env: dict, *args: str, log: Path) -> None:
         sys.exit(f"{tail(log)}\ndondoc {' '.join(args)} failed (exit {done.returncode})")
 
 
-def prepare(env: dict, work: Path) -> None:
+def prepare(env: dict, work: Path, scale: str = "demo") -> None:
     log = work / "prepare.log"
     start = time.perf_counter()
     dondoc(env, "migrate", "--no-input", log=log)
     dondoc(env, "load_demo", log=log)
+    if scale != "demo":
+        dondoc(env, "generate", "--scale", scale, "--seed", "1", log=log)
     if not (Path(env["DONDOC_HOME"]) / "var" / "static" / "staticfiles.json").exists():
         dondoc(env, "collectstatic", "--no-input", log=log)
-    print(f"prepared: migrate + load_demo (+ collectstatic) in {time.perf_counter() - start:.0f} s")
+    made = "migrate + load_demo" + (f" + generate --scale {scale}" if scale != "demo" else "")
+    print(f"prepared: {made} (+ collectstatic) in {time.perf_counter() - start:.0f} s")
 
 
 def usernames(env: dict, count: int) -> list[str]:
-    """Agency officers (user name = agency code in lower case), then agency heads (`<code>_ld`)."""
-    code = ("from dondoc.accounts.models import Agency\n"
-            "print('CODES', *sorted(c.lower() for c in Agency.objects.values_list('code', flat=True)))")
+    """Agency officers (user name = agency code in lower case, for the agencies that have one), then agency heads
+    (`<code>_ld`)."""
+    code = ("from django.contrib.auth import get_user_model\n"
+            "from dondoc.accounts.models import Agency\n"
+            "codes = [c.lower() for c in Agency.objects.values_list('code', flat=True)]\n"
+            "names = get_user_model().objects.filter(username__in=codes).values_list('username', flat=True)\n"
+            "print('CODES', *sorted(names))")
     out = subprocess.run([str(BIN / "dondoc"), "shell", "-c", code], env=env, capture_output=True, text=True,
                          check=True).stdout
     officers = next(ln.split()[1:] for ln in out.splitlines() if ln.startswith("CODES"))
@@ -459,7 +468,7 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
     env.update(DATABASE_URL=database_url, DONDOC_HOME=str(home), DONDOC_TODAY=TODAY, DONDOC_INSECURE_HTTP="1",
                DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0")
-    prepare(env, work)
+    prepare(env, work, args.scale)
     names = usernames(env, args.users)
     port = free_port()
     base = f"http://{HOST}:{port}"
@@ -489,7 +498,7 @@ def in_postgres(args) -> int:
     if not os.environ.get("BENCH_LOAD_IN_CLUSTER"):
         argv = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__, "--engine", "postgresql",
                 "--duration", str(args.duration), "--users", str(args.users), "--workers", str(args.workers),
-                "--think-min", str(args.think_min), "--think-max", str(args.think_max)]
+                "--think-min", str(args.think_min), "--think-max", str(args.think_max), "--scale", args.scale]
         return subprocess.run(argv, env={**os.environ, "BENCH_LOAD_IN_CLUSTER": "1"}, check=False).returncode
     import psycopg
 
@@ -507,6 +516,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2,
                         help="web processes: dondoc serve --workers (default 2, serve's own default, one per core here)")
+    parser.add_argument("--scale", choices=["demo", "large", "xlarge"], default="demo",
+                        help="data on top of the demo: dondoc generate --scale (default: the demo alone)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()

@@ -121,6 +121,8 @@ class Assignment(models.Model):
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
         constraints = [models.UniqueConstraint(fields=["task", "agency"], name="assignment_unique")]
+        # Covers the status conditions of a task's lead assignments (queries.task_bucket_sql): index-only EXISTS.
+        indexes = [models.Index(fields=["task", "role", "deadline", "completed_on"], name="assignment_status")]
 
     def __str__(self) -> str:
         return f"{self.task} — {self.agency.code}"

@@ -4,14 +4,16 @@ from . import queries
 
 
 def tasks(request, today):
-    rows = queries.task_rows(request.user, today)
-    if not rows:
+    """Counts per status and the agencies with most overdue assignments: COUNT … GROUP BY queries only."""
+    counts = queries.status_counts(queries.tasks_as_of(request.user, today))
+    total = sum(n for _, n in counts)
+    if not total:
         return None
     return {
         "template": "programs/panel.html",
         "order": 10,
-        "counts": queries.status_counts(rows),
-        "overdue": queries.overdue_by_agency(request.user, today)[:10],
-        "total": len(rows),
+        "counts": counts,
+        "overdue": queries.overdue_by_agency(request.user, today, limit=10),
+        "total": total,
         "buckets": task_status.BUCKETS,
     }

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 
-from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.http import Http404
 
 from dondoc import access
@@ -21,24 +32,36 @@ def current_versions():
     return ProgramVersion.objects.filter(pk=Subquery(latest))
 
 
+def is_current(version: ProgramVersion) -> bool:
+    """Whether ``version`` is its program's latest, without loading any version's parsed document."""
+    return not ProgramVersion.objects.filter(program_id=version.program_id, number__gt=version.number).exists()
+
+
+def reporting_rules(version: ProgramVersion) -> list:
+    """The version's parsed reporting rules, read by key in the database (never the whole document)."""
+    rules = ProgramVersion.objects.filter(pk=version.pk).values_list("parsed__reporting", flat=True).first()
+    return rules or []
+
+
 def visible_tasks(user, *, version: ProgramVersion | None = None):
     tasks = Task.objects.filter(version=version) if version else Task.objects.filter(version__in=current_versions())
     tasks = access.scope(user, tasks)
-    return tasks.select_related("version__program").prefetch_related(
+    return tasks.select_related("version__program").defer("version__parsed").prefetch_related(
         Prefetch("assignments", queryset=Assignment.objects.select_related("agency"))
     )
 
 
 def get_task_for(user, pk: int) -> Task:
     try:
-        return access.scope(user, Task.objects.select_related("version__program")).get(pk=pk)
+        return access.scope(user, Task.objects.select_related("version__program").defer("version__parsed")).get(pk=pk)
     except Task.DoesNotExist:
         raise Http404("no such task") from None
 
 
 def get_assignment_for(user, pk: int) -> Assignment:
     try:
-        return access.scope(user, Assignment.objects.select_related("task__version__program", "agency")).get(pk=pk)
+        return access.scope(user, Assignment.objects.select_related("task__version__program", "agency")
+                            .defer("task__version__parsed")).get(pk=pk)
     except Assignment.DoesNotExist:
         raise Http404("no such assignment") from None
 
@@ -60,22 +83,74 @@ def task_bucket(task: Task, as_of: dt.date) -> str:
     return task_status.rollup(leads, deadline=task.deadline, as_of=as_of)
 
 
-@dataclass
-class TaskRow:
-    task: Task
-    status: str
-    mine: list[Assignment]
-    my_status: str | None
+# The same rules as SQL conditions on the as-of date (domain/task_status.py is the spec; a test holds them equal),
+# so that lists filter, count, sort and paginate in the database.
+
+def _conditions(as_of: dt.date, prefix: str = "") -> dict[str, Q]:
+    """An Assignment's bucket on ``as_of`` as conditions on its stored deadline and completion date (``prefix``:
+    the path to the assignment, e.g. ``assignments__``)."""
+
+    def q(**kw):
+        return Q(**{prefix + k: v for k, v in kw.items()})
+
+    done = q(completed_on__isnull=False, completed_on__lte=as_of)  # completed after as_of: not yet done
+    not_done = q(completed_on__isnull=True) | q(completed_on__gt=as_of)
+    return {
+        task_status.DONE_LATE: done & q(deadline__isnull=False, completed_on__gt=F(prefix + "deadline")),
+        task_status.DONE_ON_TIME: done & (q(deadline__isnull=True) | q(completed_on__lte=F(prefix + "deadline"))),
+        task_status.REGULAR: not_done & q(deadline__isnull=True),
+        task_status.OVERDUE: not_done & q(deadline__lt=as_of),
+        task_status.OPEN: not_done & q(deadline__gte=as_of),
+    }
 
 
-def task_rows(user, as_of: dt.date, *, agency: str = "", section: str = "", status: str = "",
-              due_from: dt.date | None = None, due_to: dt.date | None = None, program: int | None = None,
-              q: str = "") -> list[TaskRow]:
-    tasks = visible_tasks(user)
+def assignment_bucket_sql(as_of: dt.date) -> Case:
+    """``task_status.bucket`` of an Assignment row, as a SQL expression."""
+    c = _conditions(as_of)
+    return Case(*(When(c[b], then=Value(b)) for b in task_status.BUCKETS), output_field=CharField())
+
+
+def task_bucket_sql(as_of: dt.date) -> Case:
+    """``task_status.rollup`` of a Task row from its lead assignments (its own deadline when it has none)."""
+    c = _conditions(as_of)
+    leads = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
+    return Case(
+        When(Exists(leads.filter(c[task_status.OVERDUE])), then=Value(task_status.OVERDUE)),
+        When(Exists(leads.filter(c[task_status.OPEN])), then=Value(task_status.OPEN)),
+        When(Exists(leads.filter(c[task_status.REGULAR])), then=Value(task_status.REGULAR)),
+        When(Exists(leads.filter(c[task_status.DONE_LATE])), then=Value(task_status.DONE_LATE)),
+        When(Exists(leads), then=Value(task_status.DONE_ON_TIME)),  # all done, none late
+        When(deadline__isnull=True, then=Value(task_status.REGULAR)),
+        When(deadline__lt=as_of, then=Value(task_status.OVERDUE)),
+        default=Value(task_status.OPEN), output_field=CharField(),
+    )
+
+
+def scoped_tasks(user):
+    """The tasks of current program versions ``user`` may see, without a DISTINCT over the task rows."""
+    tasks = Task.objects.filter(version__in=current_versions())
+    if not access.sees_all(user):
+        tasks = tasks.filter(pk__in=access.scope(user, Task.objects.order_by()).values("pk"))
+    return tasks
+
+
+def tasks_as_of(user, as_of: dt.date, *, agency: str = "", section: str = "", status: str = "",
+                due_from: dt.date | None = None, due_to: dt.date | None = None, program: int | None = None,
+                q: str = ""):
+    """The task register as a queryset: each Task annotated with ``status`` (its rolled-up bucket on ``as_of``)
+    and ``my_status`` (the bucket of the user's own agency's assignment, lead first; None for those who see all).
+    ``status`` keeps a task whose own or the user's bucket matches. Ordered by program and position."""
+    tasks = scoped_tasks(user).annotate(status=task_bucket_sql(as_of))
+    if access.sees_all(user):
+        tasks = tasks.annotate(my_status=Value(None, output_field=CharField()))
+    else:
+        mine = (Assignment.objects.filter(task=OuterRef("pk"), agency_id__in=access.agency_ids(user))
+                .order_by("role", "agency__code").annotate(b=assignment_bucket_sql(as_of)).values("b")[:1])
+        tasks = tasks.annotate(my_status=Subquery(mine, output_field=CharField()))
     if program:
         tasks = tasks.filter(version__program_id=program)
     if agency:
-        tasks = tasks.filter(assignments__agency__code=agency.upper()).distinct()
+        tasks = tasks.filter(Exists(Assignment.objects.filter(task=OuterRef("pk"), agency__code=agency.upper())))
     if section:
         tasks = tasks.filter(Q(section=section) | Q(section__startswith=f"{section}."))
     if due_from:
@@ -84,31 +159,31 @@ def task_rows(user, as_of: dt.date, *, agency: str = "", section: str = "", stat
         tasks = tasks.filter(deadline__lte=due_to)
     if q:
         tasks = tasks.filter(text__icontains=q)
-    own = access.agency_ids(user) if not access.sees_all(user) else set()
-    rows = []
-    for task in tasks.order_by("version__program", "position"):
-        mine = [a for a in task.assignments.all() if a.agency_id in own]
-        row = TaskRow(task, task_bucket(task, as_of), mine,
-                      assignment_bucket(mine[0], as_of) if mine else None)
-        if status and status not in (row.status, row.my_status):
-            continue
-        rows.append(row)
-    return rows
+    if status:
+        tasks = tasks.filter(Q(status=status) | Q(my_status=status) if not access.sees_all(user) else Q(status=status))
+    return tasks.order_by("version__program", "position", "pk")
 
 
-def status_counts(rows: list[TaskRow]) -> list[tuple[str, int]]:
-    counts = Counter(r.status for r in rows)
-    return [(b, counts.get(b, 0)) for b in task_status.BUCKETS]
+def status_counts(tasks) -> list[tuple[str, int]]:
+    """Tasks per rolled-up bucket in display order: one query of conditional counts over a ``tasks_as_of``
+    queryset (Django wraps it in a subquery, so each task's status is computed once)."""
+    counts = tasks.order_by().aggregate(**{b: Count("pk", filter=Q(status=b)) for b in task_status.BUCKETS})
+    return [(b, counts[b]) for b in task_status.BUCKETS]
 
 
-def overdue_by_agency(user, as_of: dt.date) -> list[tuple[Agency, int]]:
-    """Lead and coordinating assignments past their deadline, per agency (what the user may see)."""
-    assignments = access.scope(user, Assignment.objects.filter(task__version__in=current_versions()))
-    overdue = assignments.filter(completed_on__isnull=True, deadline__lt=as_of) | assignments.filter(
-        completed_on__gt=as_of, deadline__lt=as_of)
-    counts = Counter(overdue.values_list("agency_id", flat=True))
-    agencies = Agency.objects.in_bulk(list(counts))
-    return sorted(((agencies[k], n) for k, n in counts.items()), key=lambda x: (-x[1], x[0].code))
+def sections(tasks) -> list[str]:
+    found = set(tasks.order_by().values_list("section", flat=True).distinct())
+    return sorted(found, key=lambda s: [int(p) if p.isdigit() else 0 for p in s.split(".")])
+
+
+def overdue_by_agency(user, as_of: dt.date, *, limit: int | None = None) -> list[tuple[Agency, int]]:
+    """Lead and coordinating assignments of current versions past their deadline on ``as_of``, per agency (what
+    the user may see), most first: one COUNT … GROUP BY."""
+    overdue = _conditions(as_of, "assignments__")[task_status.OVERDUE] & Q(
+        assignments__task__version__in=current_versions())
+    agencies = (access.scope(user, Agency.objects.all()).filter(overdue).annotate(n=Count("assignments"))
+                .order_by("-n", "code"))
+    return [(a, a.n) for a in (agencies[:limit] if limit else agencies)]
 
 
 def programs_for(user):

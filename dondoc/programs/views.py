@@ -3,6 +3,8 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +24,9 @@ from dondoc.jobs.models import Job
 from . import actions, queries
 from . import jobs as program_jobs
 from .forms import ExtensionRequestForm, OpinionForm, UpdateForm, UploadForm
-from .models import ActionProgram, ExtensionState, ProgramImport
+from .models import ActionProgram, Assignment, ExtensionState, ProgramImport
+
+PER_PAGE = 50
 
 # Programs --------------------------------------------------------------------------------------------------
 
@@ -64,14 +68,14 @@ def program_list(request):
 @login_required
 def program_detail(request, pk):
     program = get_object_or_404(ActionProgram, pk=pk)
-    versions = list(program.versions.order_by("-number"))
+    versions = list(program.versions.defer("parsed").order_by("-number"))
     number = request.GET.get("version")
     version = next((v for v in versions if str(v.number) == number), versions[0] if versions else None)
     tasks = list(queries.visible_tasks(request.user, version=version)) if version else []
     return render(request, "programs/program_detail.html", {
         "program": program, "versions": versions, "version": version, "tasks": tasks,
         "is_current": version is not None and version == versions[0],
-        "reporting": (version.parsed.get("reporting") if version else None) or [],
+        "reporting": queries.reporting_rules(version) if version else [],
     })
 
 
@@ -179,18 +183,25 @@ def _render_review(request, draft, tasks, errors, conflict=None, status=200):
 
 @login_required
 def task_list(request):
+    """The task register: filtered, counted, ordered and paginated in the database (50 a page)."""
     today = clock.today()
     f = {k: request.GET.get(k, "").strip() for k in ("agency", "section", "status", "due_from", "due_to", "q", "program")}
-    rows = queries.task_rows(
+    tasks = queries.tasks_as_of(
         request.user, today, agency=f["agency"], section=f["section"], status=f["status"],
         due_from=clock.optional_date(f["due_from"]), due_to=clock.optional_date(f["due_to"]), q=f["q"],
         program=params.pk(request.GET, "program"),
     )
-    agencies = access.scope(request.user, Agency.objects.filter(assignments__isnull=False).distinct()).order_by("code")
+    counts = queries.status_counts(tasks)
+    paginator = Paginator(tasks, PER_PAGE)
+    paginator.count = sum(n for _, n in counts)  # each listed task has one status: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    agencies = access.scope(request.user, Agency.objects.filter(
+        Exists(Assignment.objects.filter(agency=OuterRef("pk"))))).order_by("code")
     return render(request, "programs/task_list.html", {
-        "rows": rows, "filters": f, "today": today, "agencies": agencies, "buckets": task_status.BUCKETS,
-        "counts": queries.status_counts(rows),
-        "sections": sorted({r.task.section for r in rows}, key=lambda s: [int(p) if p.isdigit() else 0 for p in s.split(".")]),
+        "rows": page, "page": page, "query": query.urlencode(), "filters": f, "today": today, "agencies": agencies,
+        "buckets": task_status.BUCKETS, "counts": counts, "sections": queries.sections(tasks),
         "bad_dates": (f["due_from"] and not clock.optional_date(f["due_from"])) or (f["due_to"] and not clock.optional_date(f["due_to"])),
     })
 
@@ -209,10 +220,12 @@ def task_detail(request, pk):
     return render(request, "programs/task_detail.html", {
         "task": task, "today": today, "status": queries.task_bucket(task, today), "assignments": visible,
         "others": [a for a in assignments if a not in visible],
-        "update_form": UpdateForm(), "extension_form": ExtensionRequestForm(), "opinion_form": OpinionForm(),
+        # The same empty forms under each assignment: rendered once, not once per assignment (49 on a large task).
+        "update_form": UpdateForm().as_div(), "extension_form": ExtensionRequestForm().as_div(),
+        "opinion_form": OpinionForm(),
         "can_recommend": access.can(user, "extension.recommend"), "can_decide": access.can(user, "extension.decide"),
         "can_reopen": access.can(user, "assignment.reopen"),
-        "is_current": task.version == task.version.program.current_version,
+        "is_current": queries.is_current(task.version),
     })
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from dondoc import access
@@ -12,6 +13,7 @@ from dondoc.accounts.models import Agency
 from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.text import sort_key
+from dondoc.domain.workdays import WorkCalendar
 from dondoc.programs.models import ActionProgram, Assignment
 from dondoc.programs.queries import current_versions
 
@@ -30,10 +32,12 @@ def default_obligation() -> Obligation | None:
     return Obligation.objects.select_related("program", "to_agency").order_by("-program__issued_on").first()
 
 
-def due(obligation: Obligation, period: dt.date):
-    """The Deadline (date + rule) of a period, from the working calendar."""
+def due(obligation: Obligation, period: dt.date, cal: WorkCalendar | None = None):
+    """The Deadline (date + rule) of a period, from the working calendar (``cal``: the one a request loaded
+    already — pass it when computing several periods, so the calendar is read once)."""
     year, month = rc.due_month(obligation.every, period)
-    return get_calendar().monthly_due(year, month, obligation.due_day, obligation.reading, obligation.roll)
+    cal = cal or get_calendar()
+    return cal.monthly_due(year, month, obligation.due_day, obligation.reading, obligation.roll)
 
 
 def due_rule(obligation: Obligation) -> str:
@@ -48,8 +52,9 @@ def due_rule(obligation: Obligation) -> str:
 def reporters(obligation: Obligation, period: dt.date | None = None) -> list[Agency]:
     """The agencies expected to report, in Vietnamese name order."""
     if obligation.all_assigned:
-        agencies = Agency.objects.filter(
-            assignments__task__version__in=current_versions().filter(program=obligation.program)).distinct()
+        assigned = Assignment.objects.filter(
+            agency=OuterRef("pk"), task__version__in=current_versions().filter(program=obligation.program_id))
+        agencies = Agency.objects.filter(Exists(assigned))
     else:
         agencies = obligation.reporters.all()
     if period:
@@ -63,13 +68,14 @@ def periods(obligation: Obligation, as_of: dt.date) -> list[dt.date]:
     return rc.periods(obligation.every, obligation.first_period, last)
 
 
-def locked(report: Report, as_of: dt.date) -> bool:
+def locked(report: Report, as_of: dt.date, cal: WorkCalendar | None = None) -> bool:
     """A never-submitted report closes ``lock_after_days`` after its due day; a returned one stays open."""
     if report.state == ReportState.ACCEPTED:
         return True
     if report.state != ReportState.DRAFT:
         return False
-    return as_of > due(report.obligation, report.period).due + dt.timedelta(days=report.obligation.lock_after_days)
+    deadline = due(report.obligation, report.period, cal).due
+    return as_of > deadline + dt.timedelta(days=report.obligation.lock_after_days)
 
 
 @dataclass
@@ -90,17 +96,23 @@ class Row:
         return rc.rates(c.state for c in self.cells)
 
 
+# What the grid reads of a report: never its draft (the whole content of the report).
+GRID_FIELDS = ("pk", "obligation_id", "agency_id", "period", "state", "first_submitted_on")
+
+
 def grid(user, obligation: Obligation, period_list: list[dt.date], as_of: dt.date, *,
-         everything: bool = False) -> list[Row]:
+         everything: bool = False, cal: WorkCalendar | None = None) -> list[Row]:
     """Agencies × periods: those ``user`` may see, or every agency with ``everything=True`` (the consolidated
-    report)."""
+    report). Reads only the reports of these periods and agencies, and the calendar once."""
     agencies = reporters(obligation)
     if access.partial(user, everything):
         visible = set(access.scope(user, Agency.objects.all()).values_list("pk", flat=True))
         agencies = [a for a in agencies if a.pk in visible]
     reports = {(r.agency_id, r.period): r for r in
-               Report.objects.filter(obligation=obligation, period__in=period_list, agency__in=agencies)}
-    dues = {p: due(obligation, p).due for p in period_list}
+               Report.objects.filter(obligation=obligation, period__in=period_list,
+                                     agency__in=[a.pk for a in agencies]).only(*GRID_FIELDS).order_by()}
+    cal = cal or get_calendar()
+    dues = {p: due(obligation, p, cal).due for p in period_list}
     rows = []
     for agency in agencies:
         row = Row(agency)

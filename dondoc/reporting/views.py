@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import clock, params
+from dondoc.core.calendar import get_calendar
 from dondoc.core.concurrency import StaleEdit, conflict_rows, parse_version
 from dondoc.documents.official import build_docx
 from dondoc.documents.pdf import docx_to_pdf, soffice
@@ -30,6 +31,13 @@ def _obligation(request) -> Obligation | None:
     if pk:
         return get_object_or_404(Obligation.objects.select_related("program", "to_agency"), pk=pk)
     return queries.default_obligation()
+
+
+def _calendar(request):
+    """The working calendar, read once per request (each read is a query of the override table)."""
+    if not hasattr(request, "_dondoc_calendar"):
+        request._dondoc_calendar = get_calendar()
+    return request._dondoc_calendar
 
 
 def _as_of(request) -> tuple[dt.date, bool]:
@@ -51,14 +59,15 @@ def report_list(request):
     if obligation is None:
         return render(request, "reporting/list.html", context)
     period_list = queries.periods(obligation, as_of)[-12:]
-    rows = queries.grid(request.user, obligation, period_list, as_of)
+    cal = _calendar(request)  # every period's due day comes from it
+    rows = queries.grid(request.user, obligation, period_list, as_of, cal=cal)
     current = rc.period_start(obligation.every, as_of)
-    columns = [{"period": p, "label": rc.label(obligation.every, p), "due": queries.due(obligation, p),
+    columns = [{"period": p, "label": rc.label(obligation.every, p), "due": queries.due(obligation, p, cal),
                 "rates": queries.column_rates(rows, i)} for i, p in enumerate(period_list)]
     own = access.scope(request.user, Agency.objects.all()) if not access.sees_all(request.user) else []
     context.update({
         "rows": rows, "columns": columns, "overall": queries.overall_rates(rows), "current": current,
-        "current_label": rc.label(obligation.every, current), "current_due": queries.due(obligation, current),
+        "current_label": rc.label(obligation.every, current), "current_due": queries.due(obligation, current, cal),
         "rule": queries.due_rule(obligation), "own_agencies": own,
         "not_reported": [r for r in rows if r.cells and r.cells[-1].period == current
                          and r.cells[-1].state in (rc.MISSING, rc.PENDING)],
@@ -107,8 +116,9 @@ def report_detail(request, pk):
     report = queries.get_report_for(request.user, pk)
     user, at = request.user, clock.now()  # the request's one business moment, passed to the actions
     today = at.date()
+    cal = _calendar(request)
     can_edit = (access.can(user, "report.edit", report.agency) and report.state in (ReportState.DRAFT, ReportState.RETURNED)
-                and not queries.locked(report, today))
+                and not queries.locked(report, today, cal))
     can_submit = can_edit and access.can(user, "report.submit", report.agency)
     can_review = access.can(user, "report.review", report) and report.state in (ReportState.SUBMITTED,
                                                                                 ReportState.RESUBMITTED)
@@ -196,13 +206,14 @@ def _render_detail(request, report, can_edit, can_submit, can_review, posted=Non
     tasks = [{**t, "assignment_obj": assignments.get(t["assignment"])} for t in content.get("tasks", [])]
     indicators = [(i, content.get("indicators", {}).get(i.code, ""))
                   for i in report.obligation.indicators.filter(agency=report.agency)]
-    deadline = queries.due(report.obligation, report.period)
+    cal = _calendar(request)
+    deadline = queries.due(report.obligation, report.period, cal)
     return render(request, "reporting/detail.html", {
         "report": report, "content": content, "tasks": tasks, "indicators": indicators, "can_edit": can_edit,
         "can_submit": can_submit, "can_review": can_review, "deadline": deadline,
         "rule": queries.due_rule(report.obligation), "label": rc.label(report.obligation.every, report.period),
-        "versions": report.versions.order_by("-number"), "attachments": report.attachments.all(),
-        "locked": queries.locked(report, clock.today()),
+        "versions": report.versions.defer("content").order_by("-number"), "attachments": report.attachments.all(),
+        "locked": queries.locked(report, clock.today(), cal),
         "statuses": [("not_started", _("not started")), ("in_progress", pgettext("task status", "in progress")),
                      ("done", _("done"))],
         "window": rc.data_window(report.obligation.every, report.period, report.obligation.cutoff_day),
