@@ -38,6 +38,7 @@ from dondoc.accounts.models import Agency, AgencyGroup, AgencyKind, Membership, 
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
 from dondoc.core.models import AuditEvent
+from dondoc.deadlines import actions as deadlines_actions
 from dondoc.deadlines.models import Dossier, DossierPause, DossierType
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.task_deadlines import task_deadline
@@ -992,7 +993,9 @@ class Generator:
 
 # Rebuild functions of stored derived data, called in order after the rows are written: (label, callable → summary).
 # E.g. ("dossier due dates", deadlines.actions.rebuild_due_dates), ("disbursement summaries", investment.…).
-DERIVED: list[tuple[str, Callable[[], object]]] = []
+DERIVED: list[tuple[str, Callable[[], object]]] = [
+    ("dossier clock dates (rows changed)", lambda: deadlines_actions.refresh_clocks()),
+]
 
 
 def generate(*, scale: str, seed: int, write: Callable[[str], None] = print) -> dict[str, int]:
