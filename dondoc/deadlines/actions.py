@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils.translation import gettext as _
 
 from dondoc import access
 from dondoc.core import audit, calendar
 from dondoc.core.models import CalendarOverride, OverrideKind
+from dondoc.domain import sla
 from dondoc.domain.formats import format_date
+from dondoc.domain.workdays import CalendarRangeError, Pause
 
 from .models import Dossier, DossierPause, DossierType
 
@@ -33,6 +35,65 @@ def _in_calendar(day: dt.date, label: str) -> None:
             _("%(label)s %(date)s is outside the working calendar (%(first)s–%(last)s).")
             % {"label": label, "date": format_date(day), "first": years.start, "last": years.stop - 1}
         )
+
+
+# --- stored clock dates (sla.clock_dates) ----------------------------------------------------------------
+
+CLOCK_FIELDS = ["due_on", "due_soon_from", "clock_settled_on"]
+
+
+def _dates(cal, row: dict, pauses: list[Pause]) -> sla.ClockDates:
+    try:
+        return sla.clock_dates(cal, received_on=row["received_on"], days=row["days"], working=row["working"],
+                               pauses=pauses, completed_on=row["completed_on"],
+                               due_soon_days=row["type__due_soon_days"])
+    except CalendarRangeError:  # a due date past the calendar's years: no stored date, clock() says why
+        return sla.ClockDates(None, None, dt.date.max)
+
+
+def refresh_clocks(*, dossiers=None, cal=None, batch: int = 2000) -> int:
+    """Recompute the stored clock dates of ``dossiers`` (a queryset; all dossiers by default) and save those that
+    changed. The backfill of migration 0003, the generator's last step, and what the actions below call for the
+    dossiers they touch. Works on the migration's historical models too. Returns the number of rows changed."""
+    qs = dossiers if dossiers is not None else Dossier.objects.all()
+    model = qs.model
+    pause_model = model._meta.get_field("pauses").related_model
+    cal = cal or calendar.get_calendar()
+    fields = ["pk", "received_on", "days", "working", "completed_on", "type__due_soon_days", *CLOCK_FIELDS]
+    changed, rows = 0, list(qs.order_by("pk").values(*fields))
+    connection = connections[qs.db]
+    q = connection.ops.quote_name
+    sql = (f"UPDATE {q(model._meta.db_table)} SET {', '.join(f'{q(f)} = %s' for f in CLOCK_FIELDS)} "
+           f"WHERE {q(model._meta.pk.column)} = %s")
+    for i in range(0, len(rows), batch):
+        chunk = rows[i:i + batch]
+        pauses: dict[int, list[Pause]] = {}
+        for dossier_id, paused_on, resumed_on in pause_model.objects.filter(
+            dossier_id__in=[r["pk"] for r in chunk]
+        ).order_by("paused_on", "id").values_list("dossier_id", "paused_on", "resumed_on"):
+            pauses.setdefault(dossier_id, []).append(Pause(paused_on, resumed_on))
+        updates = []
+        for row in chunk:
+            dates = _dates(cal, row, pauses.get(row["pk"], []))
+            new = (dates.due_on, dates.due_soon_from, dates.settled_on)
+            if new != tuple(row[f] for f in CLOCK_FIELDS):
+                updates.append([connection.ops.adapt_datefield_value(v) for v in new] + [row["pk"]])
+        if updates:  # one prepared UPDATE run for many rows (bulk_update's CASE statements are far slower)
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, updates)
+        changed += len(updates)
+    return changed
+
+
+def _refresh(dossier: Dossier) -> None:
+    refresh_clocks(dossiers=Dossier.objects.filter(pk=dossier.pk))
+    dossier.refresh_from_db(fields=CLOCK_FIELDS)
+
+
+def _refresh_around(day: dt.date) -> None:
+    """After a calendar change on ``day``: only clocks counting through it move (received by it, due after it
+    or not due yet)."""
+    refresh_clocks(dossiers=Dossier.objects.filter(received_on__lte=day).exclude(due_on__lt=day))
 
 
 # --- calendar overrides ----------------------------------------------------------------------------------
@@ -60,6 +121,7 @@ def set_override(*, actor, date: dt.date, kind: str, name: str, reference: str) 
         audit.record(actor=actor, kind="calendar.override_add" if created else "calendar.override_change",
                      target=override, old=None if created else old, new=new, note=override.reference)
         transaction.on_commit(calendar.invalidate)
+        _refresh_around(date)  # get_calendar() reads the override rows of this transaction
     return override, created
 
 
@@ -70,6 +132,7 @@ def remove_override(*, actor, override: CalendarOverride) -> None:
                  old=audit.snapshot(override, OVERRIDE_FIELDS))
     override.delete()
     transaction.on_commit(calendar.invalidate)
+    _refresh_around(override.date)
 
 
 # --- dossier types ---------------------------------------------------------------------------------------
@@ -88,8 +151,11 @@ def create_dossier_type(*, actor, code: str, name: str, days: int, **fields) -> 
 @transaction.atomic
 def update_dossier_type(*, actor, dossier_type: DossierType, **changes) -> DossierType:
     """Change the rule of a type. Dossiers already received keep the rule they were received under."""
+    before = dossier_type.due_soon_days
     audit.apply_changes(actor=actor, obj=dossier_type, fields=TYPE_FIELDS, changes=changes,
                         kind="dossier_type.update", agency=dossier_type.agency)
+    if dossier_type.due_soon_days != before:  # the warning window is read from the type
+        refresh_clocks(dossiers=dossier_type.dossiers.all())
     return dossier_type
 
 
@@ -111,6 +177,7 @@ def create_dossier(*, actor, type: DossierType, agency, reference: str, subject:
                       received_on=received_on, days=type.days, working=type.working, note=note.strip())
     dossier.full_clean()
     dossier.save()
+    _refresh(dossier)
     audit.record(actor=actor, kind="dossier.create", target=dossier, agency=agency,
                  new=audit.snapshot(dossier, DOSSIER_FIELDS))
     return dossier
@@ -140,6 +207,7 @@ def pause_dossier(*, actor, dossier: Dossier, on: dt.date, reason: str = "") -> 
         raise ValidationError(_("The dossier is already paused."))
     _check_event_day(dossier, on)
     pause = DossierPause.objects.create(dossier=dossier, paused_on=on, reason=reason.strip())
+    _refresh(dossier)
     audit.record(actor=actor, kind="dossier.pause", target=dossier, agency=dossier.agency,
                  new={"paused_on": on, "reason": pause.reason})
     return pause
@@ -158,6 +226,7 @@ def resume_dossier(*, actor, dossier: Dossier, on: dt.date) -> DossierPause:
     _in_calendar(on, _("Date"))
     pause.resumed_on = on
     pause.save()
+    _refresh(dossier)
     audit.record(actor=actor, kind="dossier.resume", target=dossier, agency=dossier.agency,
                  old={"resumed_on": None}, new={"resumed_on": on})
     return pause
@@ -176,6 +245,7 @@ def complete_dossier(*, actor, dossier: Dossier, on: dt.date) -> Dossier:
     dossier.completed_on = on
     dossier.full_clean()
     dossier.save()
+    _refresh(dossier)
     audit.record(actor=actor, kind="dossier.complete", target=dossier, agency=dossier.agency,
                  old={"completed_on": None}, new={"completed_on": on, **({"resumed_on": on} if pause else {})})
     return dossier

@@ -48,12 +48,14 @@ def check_deadlines(*, as_of: dt.date, at: dt.datetime | None = None, actor=None
     """Outbox rows for dossiers overdue or due soon as of ``as_of``, at business time ``at`` (by default
     ``as_of`` at this time of day)."""
     at = at or clock.moment(as_of)
-    dossiers = Dossier.objects.filter(received_on__lte=as_of).filter(
+    active = Dossier.objects.filter(received_on__lte=as_of).filter(
         Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
-    ).select_related("type", "agency").prefetch_related("pauses")
+    )
+    states = queries.States(active, as_of)  # only those overdue or due soon get their clock
+    dossiers = active.filter(states.q(sla.OVERDUE) | states.q(sla.DUE_SOON))
     counts: dict = {"overdue": 0, "due_soon": 0, "alerts": 0, "emails": 0, "no_email": []}
     with translation.override(settings.LANGUAGE_CODE):
-        for row in queries.evaluate(dossiers, as_of):
+        for row in states.rows(dossiers):
             if row.state not in (sla.OVERDUE, sla.DUE_SOON):
                 continue
             counts[row.state] += 1

@@ -1,5 +1,7 @@
-"""SLA dossiers and their time-limit rules. States are computed (domain/sla.py), never stored. The working
-calendar's overrides live in core (``core.models.CalendarOverride``), as every feature counts days."""
+"""SLA dossiers and their time-limit rules. States are not stored: the dates they are read from are
+(``due_on``, ``due_soon_from``, ``clock_settled_on``, see ``domain/sla.ClockDates``), kept by the actions, and
+``queries`` compares them with the as-of day in SQL. The working calendar's overrides live in core
+(``core.models.CalendarOverride``), as every feature counts days."""
 
 from django.db import models
 from django.db.models import F, Q
@@ -58,11 +60,26 @@ class Dossier(models.Model):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Derived (sla.clock_dates), maintained by the actions; rebuilt by actions.refresh_clocks().
+    due_on = models.DateField(_("Due"), null=True, blank=True, editable=False)
+    due_soon_from = models.DateField(null=True, blank=True, editable=False)
+    clock_settled_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["agency", "received_on"], name="dossier_agency_received"),
+            # Every column a state as of a day reads (queries.States), completion first: counts and the
+            # province-wide lists and compliance read this index alone.
+            models.Index(fields=["completed_on", "due_on", "received_on", "clock_settled_on", "due_soon_from",
+                                 "agency"], name="dossier_clock"),
+            models.Index(fields=["agency", "due_on"], condition=Q(completed_on__isnull=True),
+                         name="dossier_open_agency_due"),
+            models.Index(fields=["clock_settled_on"], condition=Q(clock_settled_on__isnull=False),
+                         name="dossier_clock_settled"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["type", "agency", "reference"], name="dossier_unique_reference"),
             models.CheckConstraint(

@@ -1,10 +1,19 @@
-"""Permission-scoped reads of dossiers and their clocks."""
+"""Permission-scoped reads of dossiers and their clocks.
+
+A state as of a day is a SQL condition on the stored clock dates (``state_q``, the rules of
+``sla.state_from_dates``), so lists filter, count, sort and page in the database. The few dossiers whose
+clock-moving pause events are dated after the as-of day (``clock_settled_on > as_of``) are asked to
+``sla.clock`` in Python (``States``) and their ids enter the conditions. Rows shown get their full clock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 
 from dondoc import access
@@ -69,20 +78,153 @@ def evaluate_one(dossier: Dossier, as_of: dt.date) -> sla.Clock | None:
     return rows[0].clock if rows else None
 
 
+# --- states in SQL -------------------------------------------------------------------------------------------
+
+
+def _sql_q(state: str, as_of: dt.date) -> Q:
+    """Dossiers received by ``as_of`` whose stored dates give ``state`` (sla.state_from_dates)."""
+    done = Q(completed_on__lte=as_of)
+    settled = Q(clock_settled_on__isnull=True) | Q(clock_settled_on__lte=as_of)
+
+    def running(q: Q) -> Q:
+        # Not completed as of the day: two branches, so that each can use its own index (SQLite does not
+        # distribute an OR for the planner; open dossiers have a partial index on their due date).
+        return (Q(completed_on__isnull=True) & settled & q) | (Q(completed_on__gt=as_of) & settled & q)
+
+    q = {
+        sla.ON_TIME: done & Q(due_on__isnull=False, completed_on__lte=F("due_on")),
+        sla.LATE: done & Q(due_on__isnull=False, completed_on__gt=F("due_on")),
+        sla.PAUSED: (done & Q(due_on__isnull=True)) | running(Q(due_on__isnull=True)),
+        sla.OVERDUE: running(Q(due_on__lt=as_of)),
+        sla.DUE_SOON: running(Q(due_on__gte=as_of, due_soon_from__lte=as_of)),
+        sla.OPEN: running(Q(due_on__gte=as_of, due_soon_from__gt=as_of)),
+    }[state]
+    return Q(received_on__lte=as_of) & q
+
+
+class States:
+    """The state conditions of ``dossiers`` (a scoped queryset) as of ``as_of``: stored dates in SQL, plus the
+    clocks of the few dossiers whose pause events after ``as_of`` move their clock (two queries, whatever
+    the number of rows)."""
+
+    def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None):
+        self.as_of, self.cal = as_of, cal or calendar.get_calendar()
+        pending = dossiers.filter(received_on__lte=as_of, clock_settled_on__isnull=False, clock_settled_on__gt=as_of).filter(
+            Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
+        ).select_related("type", "agency").prefetch_related("pauses")
+        self.pending = {r.dossier.pk: r for r in evaluate(pending, as_of, self.cal)}
+
+    def q(self, state: str) -> Q:
+        """The dossiers in ``state`` as of the day."""
+        ids = [pk for pk, r in self.pending.items() if r.state == state]
+        sql = _sql_q(state, self.as_of)
+        return sql | Q(pk__in=ids) if ids else sql
+
+    def rank(self) -> Case:
+        """The position of each dossier's state in ``sla.STATES`` (what needs attention first), for dossiers
+        received by the day: the rules of ``sla.state_from_dates`` as one CASE, cheaper than the six conditions."""
+        a, index = self.as_of, {s: Value(i) for i, s in enumerate(sla.STATES)}
+        by_state: dict = defaultdict(list)
+        for pk, r in self.pending.items():
+            by_state[r.state].append(pk)
+        return Case(
+            *(When(pk__in=pks, then=index[s]) for s, pks in by_state.items()),
+            When(completed_on__lte=a, then=Case(
+                When(due_on__isnull=True, then=index[sla.PAUSED]),
+                When(completed_on__lte=F("due_on"), then=index[sla.ON_TIME]),
+                default=index[sla.LATE],
+            )),
+            When(clock_settled_on__gt=a, then=Value(None)),  # asked to sla.clock (in ``pending``)
+            When(due_on__isnull=True, then=index[sla.PAUSED]),
+            When(due_on__lt=a, then=index[sla.OVERDUE]),
+            When(due_soon_from__lte=a, then=index[sla.DUE_SOON]),
+            default=index[sla.OPEN],
+            output_field=IntegerField(),
+        )
+
+    def due(self):
+        """The due date as of the day (None while paused)."""
+        by_due: dict = defaultdict(list)
+        for pk, r in self.pending.items():
+            by_due[r.clock.due].append(pk)
+        if not by_due:
+            return F("due_on")
+        return Case(*(When(pk__in=pks, then=Value(d)) for d, pks in by_due.items()), default=F("due_on"))
+
+    def counts(self, dossiers: QuerySet) -> dict[str, int]:
+        """Dossiers per state: completed ones in one aggregate, running ones grouped by state (two queries that
+        read an index; one CASE over every row costs several times more on SQLite)."""
+        a = self.as_of
+        done = dossiers.filter(completed_on__lte=a).order_by().aggregate(
+            paused=Count("pk", filter=Q(due_on__isnull=True)),
+            on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))),
+            late=Count("pk", filter=Q(completed_on__gt=F("due_on"))),
+        )
+        running = dossiers.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=a), received_on__lte=a)
+        found = dict(running.annotate(rank=self.rank()).order_by().values_list("rank")
+                     .annotate(n=Count("pk")).values_list("rank", "n"))
+        counts = {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
+        counts[sla.PAUSED] += done["paused"]
+        counts[sla.ON_TIME], counts[sla.LATE] = done["on_time"], done["late"]
+        return counts
+
+    def rows(self, dossiers: QuerySet) -> list[Row]:
+        """``dossiers`` (already filtered and sliced by the caller) with their full clocks."""
+        return evaluate(dossiers.select_related("type", "agency").prefetch_related("pauses"), self.as_of, self.cal)
+
+
+class StateOrdered:
+    """``dossiers`` received by the day in the order of the list (state, due date, id) as a sequence the
+    paginator slices: each page reads one slice per state it spans, with the state's own condition."""
+
+    def __init__(self, dossiers: QuerySet, states: States, counts: dict[str, int], only: str = ""):
+        self.dossiers, self.states = dossiers, states
+        self.segments = [(s, counts[s]) for s in sla.STATES if counts[s] and (not only or s == only)]
+
+    def count(self) -> int:
+        return sum(n for _s, n in self.segments)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Row]:
+        start, stop = item.start or 0, item.stop
+        out, offset = [], 0
+        for state, n in self.segments:
+            lo, hi = max(start - offset, 0), min(stop - offset, n)
+            if lo < hi:
+                qs = (self.dossiers.filter(self.states.q(state)).annotate(due_as_of=self.states.due())
+                      .order_by(F("due_as_of").asc(nulls_last=True), "pk"))
+                out += self.states.rows(qs[lo:hi])
+            offset += n
+        return out
+
+
 @dataclass(frozen=True)
 class ComplianceTable:
     months: list[dt.date]  # first day of each month shown
     rows: list[tuple[Agency, list[sla.Rate | None], sla.Rate]]  # agency, per month, whole period
 
 
-def compliance_table(rows: list[Row], as_of: dt.date) -> ComplianceTable:
-    """Per agency, per month of the year of ``as_of`` up to its month: completed on time ÷ completed."""
+def compliance_table(dossiers: QuerySet, as_of: dt.date) -> ComplianceTable:
+    """Per agency, per month of the year of ``as_of`` up to its month: completed on time ÷ completed (one
+    grouped query; a completion's state needs only the stored due date)."""
     months = [dt.date(as_of.year, m, 1) for m in range(1, as_of.month + 1)]
-    agencies = {r.dossier.agency_id: r.dossier.agency for r in rows}
-    rates = sla.compliance((r.dossier.agency_id, r.clock) for r in rows)
+    done = dossiers.filter(completed_on__gte=months[0], completed_on__lte=as_of, due_on__isnull=False).order_by()
+    aggregates = {}
+    for m in months:  # plain date comparisons: no per-row function (SQLite's month extraction is Python)
+        in_month = Q(completed_on__gte=m, completed_on__lt=(m + dt.timedelta(days=31)).replace(day=1))
+        aggregates[f"done_{m.month}"] = Count("pk", filter=in_month)
+        aggregates[f"ok_{m.month}"] = Count("pk", filter=in_month & Q(completed_on__lte=F("due_on")))
+    per: dict[int, dict[int, sla.Rate]] = defaultdict(dict)
+    for g in done.values("agency_id").annotate(**aggregates):
+        for m in months:
+            if g[f"done_{m.month}"]:
+                per[g["agency_id"]][m.month] = sla.Rate(g[f"ok_{m.month}"], g[f"done_{m.month}"])
+    agencies = Agency.objects.in_bulk(list(per))
     out = []
-    for agency_id, per_month in sorted(rates.items(), key=lambda kv: agencies[kv[0]].code):
-        cells = [per_month.get((m.year, m.month)) for m in months]
+    for agency_id, per_month in sorted(per.items(), key=lambda kv: agencies[kv[0]].code):
+        cells = [per_month.get(m.month) for m in months]
         year = [c for c in cells if c]
         total = sla.Rate(sum(c.on_time for c in year), sum(c.completed for c in year))
         if total.completed:
@@ -94,14 +236,30 @@ def week_end(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=6 - today.weekday())
 
 
-def attention(user, today: dt.date) -> dict[Agency, list[Row]]:
-    """Dossiers overdue or due by the end of this week, by agency (for the home panel)."""
+@dataclass(frozen=True)
+class AttentionGroup:
+    rows: list[Row]  # the most urgent few
+    count: int  # all of the agency's dossiers overdue or due this week
+
+
+def attention(user, today: dt.date, per_agency: int = 3) -> dict[Agency, AttentionGroup]:
+    """Dossiers overdue or due by the end of this week, by agency (for the home panel): a grouped count and the
+    ``per_agency`` most urgent rows of each agency (one windowed query)."""
     end = week_end(today)
     active = dossiers_for(user).filter(completed_on__isnull=True)
-    groups: dict[Agency, list[Row]] = {}
-    for row in evaluate(active, today):
-        if row.state == sla.OVERDUE or (row.clock.due and row.clock.due <= end):
-            groups.setdefault(row.dossier.agency, []).append(row)
-    for rows in groups.values():
-        rows.sort(key=lambda r: r.clock.due)
+    states = States(active, today)
+    wanted = states.q(sla.OVERDUE) | (
+        (states.q(sla.OPEN) | states.q(sla.DUE_SOON)) & Q(due_as_of__lte=end)
+    )
+    due = active.annotate(due_as_of=states.due()).filter(wanted).order_by()
+    counts = dict(due.values_list("agency_id").annotate(n=Count("pk")).values_list("agency_id", "n"))
+    first = due.annotate(place=Window(RowNumber(), partition_by=[F("agency_id")],
+                                      order_by=[F("due_as_of").asc(), F("pk").asc()])).filter(place__lte=per_agency)
+    groups: dict[Agency, AttentionGroup] = {}
+    by_agency: dict[int, list[Row]] = defaultdict(list)
+    for row in states.rows(first):
+        by_agency[row.dossier.agency_id].append(row)
+    for rows in by_agency.values():
+        rows.sort(key=lambda r: (r.clock.due, r.dossier.pk))
+        groups[rows[0].dossier.agency] = AttentionGroup(rows, counts.get(rows[0].dossier.agency_id, len(rows)))
     return dict(sorted(groups.items(), key=lambda kv: kv[0].code))

@@ -40,35 +40,48 @@ def _month(value: str) -> tuple[int, int] | None:
     return None
 
 
+SECTION_ROWS = 20  # rows shown under "Overdue" and "Due soon"; the list filtered by state has them all
+
+
 @login_required
 def home(request):
     today = clock.today()
     f = {k: request.GET.get(k, "").strip() for k in ("agency", "type", "state", "month", "as_of")}
     as_of = _day(f["as_of"]) or today
     month = _month(f["month"]) if f["month"] else None
-    dossiers = queries.dossiers_for(request.user)
+    dossiers = queries.dossiers_for(request.user).prefetch_related(None).select_related(None)
     if f["agency"]:
         dossiers = dossiers.filter(agency__code=f["agency"].upper())
     if f["type"]:
         dossiers = dossiers.filter(type__code=f["type"])
+    if as_of.year not in calendar.YEARS:
+        as_of = today
     try:
-        rows = queries.evaluate(dossiers, as_of)
-    except CalendarRangeError:
-        rows, as_of = [], today
-    listed = [r for r in rows if (not f["state"] or r.state == f["state"])
-              and (not month or (r.dossier.received_on.year, r.dossier.received_on.month) == month)]
-    listed.sort(key=lambda r: (sla.STATES.index(r.state), r.clock.due or dt.date.max, r.dossier.pk))
+        states = queries.States(dossiers, as_of)
+    except CalendarRangeError:  # a clock counting past the calendar's years
+        as_of = today
+        states = queries.States(dossiers, as_of)
+    listed = dossiers
+    if month:
+        first = dt.date(*month, 1)
+        listed = listed.filter(received_on__gte=first, received_on__lt=(first + dt.timedelta(days=31)).replace(day=1))
+    counts = states.counts(dossiers)
+    listed_counts = states.counts(listed) if month else counts
+    state = f["state"] if f["state"] in sla.STATES else ""
     visible_agencies = access.scope(request.user, Agency.objects.filter(dossiers__isnull=False)).distinct()
+    sections = {s: queries.StateOrdered(dossiers, states, counts, only=s) for s in (sla.OVERDUE, sla.DUE_SOON)}
     return render(request, "deadlines/home.html", {
         "filters": f,
         "as_of": as_of,
         "is_past": as_of != today,
         "bad_date": bool(f["as_of"]) and _day(f["as_of"]) is None,
         "bad_month": bool(f["month"]) and month is None,
-        "page": Paginator(listed, 50).get_page(request.GET.get("page")),
-        "overdue": [r for r in rows if r.state == sla.OVERDUE],
-        "due_soon": [r for r in rows if r.state == sla.DUE_SOON],
-        "compliance": queries.compliance_table(rows, as_of),
+        "page": Paginator(queries.StateOrdered(listed, states, listed_counts, only=state), 50).get_page(
+            request.GET.get("page")),
+        "overdue": sections[sla.OVERDUE][:SECTION_ROWS], "overdue_count": counts[sla.OVERDUE],
+        "due_soon": sections[sla.DUE_SOON][:SECTION_ROWS], "due_soon_count": counts[sla.DUE_SOON],
+        "section_rows": SECTION_ROWS,
+        "compliance": queries.compliance_table(dossiers, as_of),
         "types": queries.types(),
         "agencies": visible_agencies.order_by("code"),
         "states": [(s, STATE_LABELS[s]) for s in sla.STATES],

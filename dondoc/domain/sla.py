@@ -91,6 +91,70 @@ def clock(
 
 
 @dataclass(frozen=True)
+class ClockDates:
+    """The dates a dossier's state is read from, as of any day (stored on the dossier, compared in SQL):
+
+    - completed by ``as_of``: PAUSED when ``due_on`` is None, else ON_TIME when ``completed_on <= due_on``,
+      else LATE (``due_on`` is the due date with the pauses known on completion);
+    - else, when ``settled_on`` is None or ``<= as_of``: PAUSED when ``due_on`` is None, OVERDUE when
+      ``as_of > due_on``, DUE_SOON when ``as_of >= due_soon_from``, else OPEN;
+    - else (a pause or resumption that moves the clock is dated after ``as_of``): ``clock()`` itself.
+    """
+
+    due_on: date | None
+    due_soon_from: date | None
+    settled_on: date | None  # last date of a pause event that moves the due date
+
+
+def clock_dates(
+    cal: WorkCalendar,
+    *,
+    received_on: date,
+    days: int,
+    working: bool,
+    pauses: Iterable[Pause] = (),
+    completed_on: date | None = None,
+    due_soon_days: int = 2,
+) -> ClockDates:
+    """The ``ClockDates`` of one dossier (see there); ``state_from_dates`` reads them back."""
+    known = pauses_as_of(pauses, completed_on) if completed_on is not None else tuple(pauses)
+    due = cal.due_date(received_on, days, working, known)
+    last = cal.period_end(received_on, days, working, known) if due is not None else None
+    # Pauses starting after the last counted day never move the due date, whenever they are known.
+    moving = [p for p in known if last is None or p.paused_on <= last]
+    settled = max((p.resumed_on or p.paused_on for p in moving), default=None)
+    soon = None
+    if due is not None:
+        if working:
+            soon, found = due, 0
+            while soon > received_on:
+                found += cal.is_working_day(soon)
+                if found > due_soon_days:
+                    break
+                soon = date.fromordinal(soon.toordinal() - 1)
+        else:
+            soon = date.fromordinal(due.toordinal() - due_soon_days)
+        soon = max(soon, received_on)  # before receipt no state is asked
+    return ClockDates(due, soon, settled)
+
+
+def state_from_dates(dates: ClockDates, *, completed_on: date | None, as_of: date) -> str | None:
+    """The state ``ClockDates`` give as of ``as_of`` (what the SQL condition says); None when ``clock()`` must
+    be asked."""
+    if completed_on is not None and completed_on <= as_of:
+        if dates.due_on is None:
+            return PAUSED
+        return ON_TIME if completed_on <= dates.due_on else LATE
+    if dates.settled_on is not None and dates.settled_on > as_of:
+        return None
+    if dates.due_on is None:
+        return PAUSED
+    if as_of > dates.due_on:
+        return OVERDUE
+    return DUE_SOON if dates.due_soon_from is not None and as_of >= dates.due_soon_from else OPEN
+
+
+@dataclass(frozen=True)
 class Rate:
     on_time: int
     completed: int

@@ -23,6 +23,10 @@ Pauses (dossier returned for supplements): ``Pause(paused_on, resumed_on)`` remo
 runs again from the resume day (which counts). An open pause (``resumed_on=None``) stops the clock for
 good: no due date until it is resumed.
 
+Counting is O(log n): the calendar keeps a cumulative count of working days over its years (built on first
+use), so a count is two look-ups per unpaused stretch and the n-th working day a bisection. Results and
+errors (``CalendarRangeError`` for the first counted day outside the years) are those of walking day by day.
+
 Years after ``confirmed_until`` (default 2026) use the package's estimate (lunar Tết, weekend
 substitutes) but no government decision on the Tết span or swaps yet: results touching them are flagged.
 """
@@ -30,7 +34,8 @@ substitutes) but no government decision on the Tết span or swaps yet: results 
 from __future__ import annotations
 
 import calendar as _cal
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -171,6 +176,7 @@ class WorkCalendar:
     confirmed_until: int = CONFIRMED_UNTIL
     years: range | None = None
     _index: dict[date, Day] = field(init=False, repr=False, compare=False)
+    _cum: list[int] | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "law", tuple(self.law))
@@ -249,6 +255,83 @@ class WorkCalendar:
         return d
 
     # --- counting -----------------------------------------------------------------------------------
+    def _cumulative(self) -> list[int]:
+        """cum[i] = working days among the first i days of the calendar's years (built once, ~10 ms)."""
+        if self._cum is None:
+            cum, d, total = [0], self._first, 0
+            for _ in range(self._span):
+                named = self._index.get(d)
+                total += named.is_working if named else d.weekday() < 5
+                cum.append(total)
+                d += _ONE
+            object.__setattr__(self, "_cum", cum)
+        return self._cum  # type: ignore[return-value]
+
+    @property
+    def _first(self) -> date:
+        return date(self.years.start, 1, 1) if self.years else date.min  # type: ignore[union-attr]
+
+    @property
+    def _last(self) -> date:
+        return date(self.years.stop - 1, 12, 31) if self.years else date.min  # type: ignore[union-attr]
+
+    @property
+    def _span(self) -> int:
+        return (self._last - self._first).days + 1 if self.years else 0
+
+    def _working_in(self, a: date, b: date) -> int:
+        """Working days in a..b (inclusive, a <= b); raises for the first day outside the years."""
+        if not self.years or not self._first <= a <= self._last:
+            self._check(a)
+        if b > self._last:
+            self._check(self._last + _ONE)
+        cum, base = self._cumulative(), (a - self._first).days
+        return cum[(b - self._first).days + 1] - cum[base]
+
+    def _nth_working(self, a: date, k: int) -> date:
+        """The k-th working day from ``a`` (inclusive), k >= 1, known to lie within the years."""
+        cum, base = self._cumulative(), (a - self._first).days
+        i = bisect_left(cum, cum[base] + k, base + 1)
+        return self._first + timedelta(days=i - 1)
+
+    @staticmethod
+    def _unpaused(lo: date, hi: date | None, pauses: tuple[Pause, ...]) -> Iterator[tuple[date, date | None]]:
+        """Stretches of ``lo..hi`` (None: no end) not covered by any pause, in order."""
+        covered = sorted(
+            ((max(p.paused_on, lo), None if p.resumed_on is None else p.resumed_on - _ONE)
+             for p in pauses if p.resumed_on is None or p.resumed_on > max(p.paused_on, lo)),
+            key=lambda ab: ab[0],
+        )
+        d = lo
+        for a, b in covered:
+            if hi is not None and a > hi:
+                break
+            if a > d:
+                yield d, a - _ONE
+            if b is None:
+                return
+            d = max(d, b + _ONE)
+        if hi is None or d <= hi:
+            yield d, hi
+
+    def _nth_day(self, start: date, n: int, working: bool, pauses: tuple[Pause, ...], stop: date | None) -> date | None:
+        """The n-th counted day after ``start`` (n >= 1) before ``stop`` (an open pause); None when it is reached."""
+        need = n
+        for a, b in self._unpaused(start + _ONE, None if stop is None else stop - _ONE, pauses):
+            if not working:
+                if b is None or (b - a).days + 1 >= need:
+                    return a + timedelta(days=need - 1)
+                need -= (b - a).days + 1
+                continue
+            end = self._last if b is None or b > self._last else b
+            available = self._working_in(a, end) if a <= end else self._working_in(a, a)
+            if available >= need:
+                return self._nth_working(a, need)
+            need -= available
+            if b is None or b > self._last:
+                self._check(self._last + _ONE)
+        return None
+
     def due_date(self, start: date, n: int, working: bool, pauses: Iterable[Pause] = ()) -> date | None:
         """Last day of an ``n``-day period after the event on ``start``; None while a pause is open.
 
@@ -258,16 +341,22 @@ class WorkCalendar:
         """
         if n < 0:
             raise ValueError("n must be >= 0")
+        if n == 0:
+            return self.next_working_day(start)
         pauses = tuple(pauses)
         open_from = min((p.paused_on for p in pauses if p.resumed_on is None), default=None)
-        d, count = start, 0
-        while count < n:
-            d += _ONE
-            if open_from is not None and d >= open_from:
-                return None
-            if not any(p.covers(d) for p in pauses) and (not working or self.is_working_day(d)):
-                count += 1
-        return self.next_working_day(d)
+        closed = tuple(p for p in pauses if p.resumed_on is not None)
+        raw = self._nth_day(start, n, working, closed, open_from)
+        return None if raw is None else self.next_working_day(raw)
+
+    def period_end(self, start: date, n: int, working: bool, pauses: Iterable[Pause] = ()) -> date | None:
+        """The n-th counted day after ``start`` before any roll (``due_date`` without the roll); None while an
+        open pause is reached first. A pause starting after this day does not move the due date."""
+        if n <= 0:
+            return start
+        pauses = tuple(pauses)
+        open_from = min((p.paused_on for p in pauses if p.resumed_on is None), default=None)
+        return self._nth_day(start, n, working, tuple(p for p in pauses if p.resumed_on is not None), open_from)
 
     def add_days(self, start: date, n: int, working: bool = False) -> date:
         """``dondoc calendar add``: e.g. add_days(2020-01-20, 5, working=True) == 2020-02-03."""
@@ -275,12 +364,11 @@ class WorkCalendar:
 
     def elapsed(self, start: date, as_of: date, working: bool = True, pauses: Iterable[Pause] = ()) -> int:
         """Counted days (working or calendar, unpaused) after ``start`` up to and including ``as_of``."""
-        pauses = tuple(pauses)
-        count, d = 0, start + _ONE
-        while d <= as_of:
-            if not any(p.covers(d) for p in pauses) and (not working or self.is_working_day(d)):
-                count += 1
-            d += _ONE
+        if as_of <= start:
+            return 0
+        count = 0
+        for a, b in self._unpaused(start + _ONE, as_of, tuple(pauses)):
+            count += self._working_in(a, b) if working else (b - a).days + 1  # type: ignore[operator]
         return count
 
     def working_days_between(self, start: date, end: date) -> int:
@@ -302,12 +390,9 @@ class WorkCalendar:
 
     def _raw_last_day(self, start: date, n: int, pauses: tuple[Pause, ...]) -> date:
         """The n-th unpaused calendar day after ``start``, before any roll."""
-        d, count = start, 0
-        while count < n:
-            d += _ONE
-            if not any(p.covers(d) for p in pauses):
-                count += 1
-        return d
+        if n == 0:
+            return start
+        return self._nth_day(start, n, False, pauses, None)  # type: ignore[return-value]  # no stop, never None
 
     def monthly_due(
         self, year: int, month: int, day: int = 25, reading: str = "before", roll: str = "forward"

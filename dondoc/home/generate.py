@@ -39,6 +39,7 @@ from dondoc.accounts.models import Agency, AgencyGroup, AgencyKind, Membership, 
 from dondoc.core import audit
 from dondoc.core.calendar import get_calendar
 from dondoc.core.models import AuditEvent
+from dondoc.deadlines import actions as deadlines_actions
 from dondoc.deadlines.models import Dossier, DossierPause, DossierType
 from dondoc.domain import reporting_cycle as rc
 from dondoc.domain.task_deadlines import task_deadline
@@ -997,6 +998,7 @@ class Generator:
 DERIVED: list[tuple[str, Callable[[], object]]] = [
     ("agency name keys", accounts_models.rebuild_name_keys),
     ("petition match texts", petitions_models.rebuild_match_texts),
+    ("dossier clock dates (rows changed)", lambda: deadlines_actions.refresh_clocks()),
 ]
 
 

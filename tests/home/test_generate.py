@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from dondoc.accounts.models import Agency
 from dondoc.core.models import AuditEvent
+from dondoc.deadlines import actions as deadlines_actions
 from dondoc.deadlines.models import Dossier
 from dondoc.home import generate
 from dondoc.investment.models import Disbursement, ImportBatch, PlanLine, Project
@@ -91,6 +92,9 @@ def test_rows_are_coherent(generated):
     # Dossiers: completed after received, never after the end of the history.
     assert not Dossier.objects.filter(completed_on__gt=end).exists()
     assert Dossier.objects.filter(completed_on__isnull=True).exists()
+    # Their stored clock dates are the ones the actions keep (the generator ran the rebuild).
+    assert Dossier.objects.filter(due_on__isnull=False).exists()
+    assert deadlines_actions.refresh_clocks() == 0
     # Assignments keep the task's deadline unless an extension was approved.
     extended = set(Extension.objects.filter(state="approved").values_list("assignment_id", flat=True))
     for a in Assignment.objects.select_related("task").exclude(pk__in=extended):
