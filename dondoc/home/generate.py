@@ -167,17 +167,32 @@ def _insert(model, columns: list[str], rows: Iterable[tuple], chunk: int = 20_00
     """executemany of prepared rows (values already adapted for the database) into ``model``'s table."""
     table = connection.ops.quote_name(model._meta.db_table)
     cols = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(columns))})"
+    one = f"({', '.join(['%s'] * len(columns))})"
+    sql = f"INSERT INTO {table} ({cols}) VALUES {one}"
+    # PostgreSQL: one statement per 500 rows (executemany would send one per row); SQLite: executemany is fastest.
+    per = 500 if connection.vendor == "postgresql" else 1
+    many = f"INSERT INTO {table} ({cols}) VALUES {', '.join([one] * per)}"
     n, buf = 0, []
+
+    def flush(cursor, buf):
+        if per == 1:
+            cursor.executemany(sql, buf)
+            return
+        full = len(buf) // per * per
+        if full:
+            cursor.executemany(many, [[v for row in buf[i:i + per] for v in row] for i in range(0, full, per)])
+        if full < len(buf):
+            cursor.executemany(sql, buf[full:])
+
     with connection.cursor() as cursor:
         for row in rows:
             buf.append(row)
             if len(buf) >= chunk:
-                cursor.executemany(sql, buf)
+                flush(cursor, buf)
                 n += len(buf)
                 buf = []
         if buf:
-            cursor.executemany(sql, buf)
+            flush(cursor, buf)
             n += len(buf)
     return n
 
