@@ -336,7 +336,8 @@ def prepare(env: dict, scale: str, home: Path) -> None:
 
 
 def measure(env: dict, requests: int) -> list[dict]:
-    done = subprocess.run([sys.executable, __file__, "--child", "--requests", str(requests)], env=env,
+    done = subprocess.run([sys.executable, __file__, "--child", "--requests", str(requests), "--today", TODAY],
+                          env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode:
         sys.exit(f"{done.stderr[-4000:]}\nthe measuring child failed (exit {done.returncode})")
@@ -398,7 +399,7 @@ def run_engine(engine: str, url_for, args, keep: Path | None) -> list[str]:
 def in_postgres(args) -> int:
     if not os.environ.get("BENCH_PAGES_IN_CLUSTER"):
         argv = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__, "--engine", "postgresql",
-                "--scales", ",".join(args.scales), "--requests", str(args.requests)]
+                "--scales", ",".join(args.scales), "--requests", str(args.requests), "--today", args.today]
         if args.markdown:
             argv += ["--markdown", str(args.markdown)]
         return subprocess.run(argv, env={**os.environ, "BENCH_PAGES_IN_CLUSTER": "1"}, check=False).returncode
@@ -432,9 +433,14 @@ def main() -> int:
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--scales", default="demo,large", type=lambda s: s.split(","))
     parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--today", default=TODAY,
+                        help=f"the pinned business date, ISO (default {TODAY}, the demo's; the generated history "
+                             "runs to 31/12/2025)")
     parser.add_argument("--keep", type=Path, help="keep and reuse the prepared SQLite homes in this directory")
     parser.add_argument("--markdown", type=Path, help="append the tables to this Markdown file")
     args = parser.parse_args()
+    global TODAY
+    TODAY = args.today
     if args.child:
         child(args.requests)
         return 0
