@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404
 
 from dondoc import access
@@ -20,6 +20,7 @@ from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
 
+from . import summary
 from .models import Assigner, Commitment, Disbursement, Investor, PlanLine, Project, Proposal, RuleSet, Source
 
 
@@ -113,25 +114,22 @@ def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dic
 
 def disbursed_amounts(year: int, as_of: dt.date, projects=None, since: dt.date | None = None
                       ) -> dict[tuple[int, bool], int]:
-    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of)
-    if since is not None:
-        qs = qs.filter(paid_on__gte=since)
-    if projects is not None:
-        qs = qs.filter(project__in=projects)
-    return {(r["project_id"], r["extended"]): r["total"]
-            for r in qs.values("project_id", "extended").annotate(total=Sum("amount"))}
+    """(project id, extended) -> disbursed of plan ``year`` up to ``as_of`` (from ``since``): the monthly sums and
+    the raw rows of a month cut by a date (``summary``)."""
+    return summary.totals(year=year, as_of=as_of, projects=projects, since=since)
 
 
 def monthly_disbursed(year: int, as_of: dt.date, projects=None, extended: bool = False) -> dict[int, int]:
-    """Month -> amount disbursed in that month (current or extended capital), up to ``as_of``."""
-    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of, extended=extended)
-    if projects is not None:
-        qs = qs.filter(project__in=projects)
+    """Month -> amount disbursed in that month (current or extended capital), up to ``as_of``; 0: paid in earlier
+    years for this plan year."""
     out: dict[int, int] = defaultdict(int)
-    for day, total in qs.values_list("paid_on").annotate(total=Sum("amount")).values_list("paid_on", "total"):
-        if day.year == year:
-            out[day.month] += total
-        elif day.year < year:
+    for (ext, month), total in summary.totals(year=year, as_of=as_of, projects=projects,
+                                              fields=("extended", "month")).items():
+        if ext != extended:
+            continue
+        if month.year == year:
+            out[month.month] += total
+        elif month.year < year:
             out[0] += total
     return out
 
@@ -241,19 +239,23 @@ RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
 
 
 def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None,
-             everything: bool = False) -> Evaluation:
+             everything: bool = False, only: Q | None = None) -> Evaluation:
     """Every figure and finding as of ``as_of`` for the plan of ``year``: what ``user`` may see, or the whole
-    province with ``everything=True``."""
+    province with ``everything=True``. ``only``: a condition on projects (one investor's, one project) computed in
+    the database, so one investor's or project's figures cost that investor's or project's rows."""
     rules = rules_for(year, denominator)
     denominator = rules.denominator
     other = rules_mod.TTG if denominator == rules_mod.TINH else rules_mod.TINH
     projects_qs = visible_projects(user, everything=everything)
-    scope = projects_qs if access.partial(user, everything) else None
+    partial = access.partial(user, everything)
+    if only is not None:
+        projects_qs = projects_qs.filter(only)
+    scope = projects_qs.values("pk") if partial or only is not None else None
     plans = plan_amounts(year, as_of, denominator, scope)
     other_plans = plan_amounts(year, as_of, other, scope)
     paid = disbursed_amounts(year, as_of, scope)
     sched = schedules(year, scope)
-    in_year = set(PlanLine.objects.filter(year=year).values_list("project_id", flat=True))
+    in_year = PlanLine.objects.filter(year=year).values("project_id")
     cut = rules.cut
     at_cut = None
     if cut is not None and as_of >= cut.due:
@@ -310,7 +312,52 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     investors = sorted(by_investor.values(), key=lambda r: sort_key(r.investor.name))
     rows.sort(key=lambda r: r.project.code)
     return Evaluation(year, as_of, denominator, rules, province, extended, other_fig, investors, rows, findings,
-                      scoped=scope is not None)
+                      scoped=partial)
+
+
+def _paid_by_project(year: int, as_of: dt.date):
+    """A subquery expression: the project's disbursed (all capital) of plan ``year`` up to ``as_of``."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import DisbursementMonth
+
+    months, days = summary.pieces(as_of)
+    parts = [DisbursementMonth.objects.filter(project=OuterRef("pk"), year=year, month__lt=months[1])]
+    parts += [Disbursement.objects.filter(project=OuterRef("pk"), year=year, paid_on__gte=first, paid_on__lte=last)
+              for first, last in days]
+    total = None
+    for qs in parts:
+        one = Coalesce(Subquery(qs.order_by().values("project").annotate(s=Sum("amount")).values("s")), Value(0))
+        total = one if total is None else total + one
+    return total
+
+
+def _committed_by_project(year: int, as_of: dt.date):
+    """A subquery expression: the project's schedule of ``year`` due by ``as_of`` (months ended by then)."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    months = sum(1 for m in range(1, 13) if rules_mod.month_end(year, m) <= as_of)
+    due = (Commitment.objects.filter(project=OuterRef("pk"), year=year, month__lte=months).order_by()
+           .values("project").annotate(s=Sum("amount")).values("s"))
+    return Coalesce(Subquery(due), Value(0))
+
+
+def project_list(user, *, year: int, as_of: dt.date, q: str = "", investor: int | None = None,
+                 behind: bool = False):
+    """The projects with a plan of ``year`` that ``user`` may see, in code order, as a queryset (count and page it):
+    ``q`` in the code or name, one investor's, behind their committed schedule as of ``as_of`` (the commitment
+    finding of ``evaluate``: something was due and less was disbursed)."""
+    qs = visible_projects(user).filter(pk__in=PlanLine.objects.filter(year=year).values("project_id"))
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if investor:
+        qs = qs.filter(investor_id=investor)
+    if behind:
+        qs = qs.annotate(due=_committed_by_project(year, as_of), paid=_paid_by_project(year, as_of)).filter(
+            due__gt=0, paid__lt=F("due"))
+    return qs.order_by("code")
 
 
 def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -> dict:
