@@ -21,7 +21,6 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import shutil
 import sqlite3
 import statistics
@@ -100,11 +99,11 @@ def main() -> int:
     codes = [str(7_000_000 + i) for i in range(args.projects)]
     con = sqlite3.connect(template)
     con.execute("INSERT INTO investment_investor (name, search_name, created_at) VALUES (?, ?, ?)",
-                ("Ban QLDA đo hiệu năng", "ban qlda do hieu nang", dt.datetime.now().isoformat()))
+                ("Ban QLDA đo hiệu năng", "ban qlda do hieu nang", dt.datetime.now(dt.UTC).isoformat()))
     investor = con.execute("SELECT id FROM investment_investor").fetchone()[0]
     con.executemany("INSERT INTO investment_project (code, name, investor_id, \"group\", district, leader, "
                     "additional_need, version, created_at) VALUES (?, ?, ?, '', '', '', 0, 1, ?)",
-                    [(c, f"Dự án {c}", investor, dt.datetime.now().isoformat()) for c in codes])
+                    [(c, f"Dự án {c}", investor, dt.datetime.now(dt.UTC).isoformat()) for c in codes])
     con.commit()
     table = "investment_disbursement"
     ddl = [r[0] for r in con.execute("SELECT sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "

@@ -167,3 +167,16 @@ def test_investor_without_projects(client_for, register, settings):
     lone = Investor.objects.create(name="Ban QLDA không có dự án")
     r = client_for("admin").get(f"/investment/investors/{lone.pk}/")
     assert r.status_code == 200 and r.context["row"] is None and r.context["projects"] == []
+
+
+def test_dot_grouped_amounts_read_fast_keep_the_checks(register, tmp_path):
+    """After the first "1.234.567" the column's dotted amounts skip the general parser; other shapes still go
+    through it and its checks (a fraction of a đồng, the other separator convention)."""
+    rows = [PAY_HEADER, ["1", "7810657", "A", "15/03/2020", "CT1", "1.234.567"],
+            ["2", "7810657", "A", "16/03/2020", "CT2", "2.000"], ["3", "7810657", "A", "17/03/2020", "CT3", "1.234,5"],
+            ["4", "7810657", "A", "18/03/2020", "CT4", "1,234,567"], ["5", "7810657", "A", "19/03/2020", "CT5", "700"]]
+    code, out, _ = run("disbursements", write_csv(tmp_path / "kb.csv", rows))
+    assert code == 1
+    assert [(e["row"], e["code"]) for e in out["errors"]] == [(4, "fraction_of_dong"), (5, "mixed_separators")]
+    code, out, _ = run("disbursements", write_csv(tmp_path / "ok.csv", [rows[0], rows[1], rows[2], rows[5]]))
+    assert code == 0 and out["total_amount"] == str(1_234_567 + 2_000 + 700)

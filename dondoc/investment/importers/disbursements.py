@@ -201,6 +201,11 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
     preview = PREVIEW_ROWS
     seen: dict[int, int] = {}  # hash of a payment's identity -> its first row (a hash: 1M rows stay small)
     has_doc = doc_i is not None
+    # Per-column fast path: once the file has shown Vietnamese separators (dots between thousands), an amount that
+    # is only digits in groups of three after dots reads as the general parser would read it, with no doubt
+    # (amount_doubt) and no change of convention (SeparatorStyles) — so it skips both.
+    dots = out.styles.style == "vi"
+    dot_groups = vn_numbers.DOT_GROUPS.match
     cells_iter, numbers, reader, number = bare_cells(table, pending, rows)
     first = len(numbers)
     index = 0
@@ -246,10 +251,13 @@ def _payment_rows(out: Outcome, projects: dict[str, int], table: Table, layout: 
             raw = cells[amount_i]
             if type(raw) is str and raw.isdigit():
                 amount = int(raw) * unit
+            elif dots and type(raw) is str and dot_groups(raw):  # "1.234.567" once the file writes dots: exact
+                amount = int(raw.replace(".", "")) * unit
             else:
                 if type(raw) is str and not amount_clear(out, number, amount_label, raw, unit):
                     clean = False
                     continue
+                dots = out.styles.style == "vi"
                 try:
                     amount = vn_numbers.parse_amount(raw, unit)
                 except ValueError:
