@@ -21,7 +21,7 @@ from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
 from dondoc.domain.text import sort_key
 
 from . import summary
-from .models import Assigner, Commitment, Disbursement, Investor, PlanLine, Project, Proposal, RuleSet, Source
+from .models import Assigner, Commitment, Investor, PlanLine, Project, Proposal, RuleSet, Source
 
 
 def visible_projects(user, *, everything: bool = False):
@@ -324,7 +324,7 @@ def _paid_by_project(year: int, as_of: dt.date):
 
     months, days = summary.pieces(as_of)
     parts = [DisbursementMonth.objects.filter(project=OuterRef("pk"), year=year, month__lt=months[1])]
-    parts += [Disbursement.objects.filter(project=OuterRef("pk"), year=year, paid_on__gte=first, paid_on__lte=last)
+    parts += [summary.raw_rows(year, first, last, by_project=True).filter(project=OuterRef("pk"))
               for first, last in days]
     total = None
     for qs in parts:
