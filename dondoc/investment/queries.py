@@ -239,10 +239,11 @@ RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
 
 
 def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None,
-             everything: bool = False, only: Q | None = None) -> Evaluation:
+             everything: bool = False, only: Q | None = None, projects: bool = True) -> Evaluation:
     """Every figure and finding as of ``as_of`` for the plan of ``year``: what ``user`` may see, or the whole
     province with ``everything=True``. ``only``: a condition on projects (one investor's, one project) computed in
-    the database, so one investor's or project's figures cost that investor's or project's rows."""
+    the database, so one investor's or project's figures cost that investor's or project's rows. ``projects=False``:
+    the province and investor figures and findings only (no project rows, no commitment findings; the home panel)."""
     rules = rules_for(year, denominator)
     denominator = rules.denominator
     other = rules_mod.TTG if denominator == rules_mod.TINH else rules_mod.TINH
@@ -254,7 +255,7 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     plans = plan_amounts(year, as_of, denominator, scope)
     other_plans = plan_amounts(year, as_of, other, scope)
     paid = disbursed_amounts(year, as_of, scope)
-    sched = schedules(year, scope)
+    sched = schedules(year, scope) if projects else {}
     in_year = PlanLine.objects.filter(year=year).values("project_id")
     cut = rules.cut
     at_cut = None
@@ -264,24 +265,32 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     province, extended, other_fig = Figures(), Figures(), Figures()
     by_investor: dict[int, InvestorRow] = {}
     rows: list[ProjectRow] = []
-    for project in projects_qs.filter(pk__in=in_year):
-        pid = project.pk
+    in_scope = projects_qs.filter(pk__in=in_year)
+    if projects:
+        items = [(p.pk, p.investor_id, p) for p in in_scope]
+        investors = {p.investor_id: p.investor for _pid, _inv, p in items}
+    else:  # ids only: no project objects for a panel
+        items = [(pid, inv, None) for pid, inv in in_scope.order_by().values_list("pk", "investor_id")]
+        investors = Investor.objects.select_related("agency").in_bulk({inv for _pid, inv, _p in items})
+    for pid, investor_id, project in items:
         cur = Figures(plans.get((pid, False), 0), paid.get((pid, False), 0))
         ext = Figures(plans.get((pid, True), 0), paid.get((pid, True), 0))
-        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
-        row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
         province.add(cur.plan, cur.disbursed)
         extended.add(ext.plan, ext.disbursed)
         other_fig.add(other_plans.get((pid, False), 0), cur.disbursed)
-        inv = by_investor.get(project.investor_id)
+        inv = by_investor.get(investor_id)
         if inv is None:
-            inv = by_investor[project.investor_id] = InvestorRow(project.investor, Figures(), Figures())
+            inv = by_investor[investor_id] = InvestorRow(investors[investor_id], Figures(), Figures())
             inv.at_cut_date = Figures() if at_cut else None
         inv.current.add(cur.plan, cur.disbursed)
         inv.extended.add(ext.plan, ext.disbursed)
         inv.projects += 1
         if at_cut:
             inv.at_cut_date.add(at_cut[0].get((pid, False), 0), at_cut[1].get((pid, False), 0))
+        if project is None:
+            continue
+        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
+        row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
         if row.schedule:
             total = row.total
             found = rules_mod.check_commitment(code=project.code, plan=total.plan, disbursed=total.disbursed,

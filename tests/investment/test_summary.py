@@ -180,3 +180,14 @@ def test_dot_grouped_amounts_read_fast_keep_the_checks(register, tmp_path):
     assert [(e["row"], e["code"]) for e in out["errors"]] == [(4, "fraction_of_dong"), (5, "mixed_separators")]
     code, out, _ = run("disbursements", write_csv(tmp_path / "ok.csv", [rows[0], rows[1], rows[2], rows[5]]))
     assert code == 0 and out["total_amount"] == str(1_234_567 + 2_000 + 700)
+
+
+@pytest.mark.parametrize("persona", ["admin", "officer"])
+def test_panel_figures_without_project_rows_are_the_evaluation_s(paid, personas, persona):
+    user = getattr(personas, persona)
+    full = queries.evaluate(year=2020, as_of=D(2020, 9, 30), user=user)
+    light = queries.evaluate(year=2020, as_of=D(2020, 9, 30), user=user, projects=False)
+    assert light.projects == [] and light.province == full.province and light.extended == full.extended
+    assert [(r.investor.name, r.current, r.extended, r.flags) for r in light.investors] == [
+        (r.investor.name, r.current, r.extended, r.flags) for r in full.investors]
+    assert [f for f in full.findings if f.rule != "commitment"] == light.findings
