@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.db.models import F, Q, Sum
@@ -18,7 +19,7 @@ from dondoc.domain import disbursement as rules_mod
 from dondoc.domain import emulation
 from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
-from dondoc.domain.text import sort_key
+from dondoc.domain.text import sort_key as _sort_key
 
 from . import summary
 from .models import Assigner, Commitment, Investor, PlanLine, Project, Proposal, RuleSet, Source
@@ -95,11 +96,10 @@ def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
         lines = lines.filter(year=year)
     if projects is not None:
         lines = lines.filter(project__in=projects)
-    rows = lines.values_list("id", "effective_on", "project_id", "source", "year", "origin_year", "amount",
-                             "budget_level")
+    rows = lines.order_by(F("effective_on").asc(nulls_first=True), "id").values_list(
+        "project_id", "source", "year", "origin_year", "amount", "budget_level")
     latest: dict[tuple[int, str, int, int], LineInForce] = {}
-    for _id, _on, pid, source, plan_year, origin, amount, level in sorted(
-            rows, key=lambda r: (r[1] or dt.date.min, r[0])):
+    for pid, source, plan_year, origin, amount, level in rows:  # in effect order: the last one of a key wins
         latest[(pid, source, plan_year, origin)] = LineInForce(pid, source, plan_year, origin, amount, level)
     return latest
 
@@ -234,6 +234,8 @@ class Evaluation:
             "findings": [f.as_dict() for f in self.findings],
         }
 
+
+sort_key = lru_cache(maxsize=8192)(_sort_key)  # names of investors and codes, sorted on every evaluation
 
 RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
 
