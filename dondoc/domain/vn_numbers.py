@@ -27,7 +27,7 @@ UNIT_NAMES = {DONG: "đồng", THOUSAND: "nghìn đồng", MILLION: "triệu đ�
 
 _DASHES = {"-", "–", "—", "−", "--", "x", "…", "..."}
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
-_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_DOT_GROUPS = DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234.567: Vietnamese thousands
 _COMMA_GROUPS = re.compile(r"^\d{1,3}(,\d{3}){2,}$")
 _SPACE_GROUPS = re.compile(r"^\d{1,3}( \d{3})+([.,]\d+)?$")
 # Units written after a number or in a header, folded (no accents, lower case). Longest first.

@@ -46,6 +46,7 @@ from dondoc.domain.task_deadlines import task_deadline
 from dondoc.domain.text import search_key
 from dondoc.domain.workdays import Pause
 from dondoc.investment import demo as investment_demo
+from dondoc.investment import summary as investment_summary
 from dondoc.investment.models import (
     Assigner,
     BudgetLevel,
@@ -1013,6 +1014,7 @@ class Generator:
 DERIVED: list[tuple[str, Callable[[], object]]] = [
     ("agency name keys", accounts_models.rebuild_name_keys),
     ("petition match texts", petitions_models.rebuild_match_texts),
+    ("disbursement monthly sums (rows stored)", lambda: investment_summary.rebuild()),
     ("dossier clock dates (rows changed)", lambda: deadlines_actions.refresh_clocks()),
 ]
 

@@ -29,7 +29,7 @@ from dondoc.domain.reallocation import UNIT
 from dondoc.domain.text import search_key
 from dondoc.domain.vn_numbers import format_money
 
-from . import queries
+from . import queries, summary
 from .models import (
     Commitment,
     Disbursement,
@@ -428,6 +428,7 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
     same kind is being imported."""
     discard_abandoned_batches()
     batch = _claim(actor=actor, kind=kind, file_name=file_name, file_hash=file_hash, as_of=as_of, options=options)
+    after = summary.last_id()  # the batch's rows are appended above it
 
     def write(fn: Callable):
         with transaction.atomic():
@@ -446,10 +447,12 @@ def import_staged(*, actor, kind: str, file_name: str, file_hash: str, as_of: dt
     if not out.ok or out.created == 0 or dry_run:
         discard_batch(batch=batch)
         return None
-    with transaction.atomic():  # the publish: one row flips, the counts and the audit event
+    sums = summary.batch_sums(batch.pk, after)  # read before the publish: staged rows do not change
+    with transaction.atomic():  # the publish: one row flips, the monthly sums, the counts and the audit event
         if ImportBatch.objects.filter(pk=batch.pk, state=ImportBatch.State.STAGING).update(
                 state=ImportBatch.State.PUBLISHED) != 1:
             raise RuntimeError(f"staging batch {batch.pk} was discarded while it was being written")
+        summary.add_sums(sums)
         batch.state = ImportBatch.State.PUBLISHED
         _batch_event(actor=actor, kind=kind, batch=batch, out=out)
     return batch
@@ -560,3 +563,15 @@ def create_project(*, actor, code: str, name: str, investor: Investor, group: st
                  new={"code": code, "name": project.name, "investor": investor.name, "group": project.group,
                       "district": project.district, "total_investment": total_investment, "batch": batch})
     return project
+
+
+@transaction.atomic
+def rebuild_summaries(*, actor, at: dt.datetime) -> tuple[int, int]:
+    """Recompute the monthly disbursement sums from the raw rows; audited when they had drifted. Returns (sums
+    stored, keys that differed)."""
+    drift = len(summary.differences())
+    stored = summary.rebuild()
+    if drift:
+        audit.record(actor=actor, kind="investment.summaries_rebuild", target=None,
+                     new={"sums": stored, "differed": drift}, at=at)
+    return stored, drift

@@ -125,3 +125,35 @@ def handle_emulation(options: dict, stdout, stderr) -> int:
     for e in lists.not_eligible:
         _write(stdout, f"- {e.name} ({e.agency or '—'}): {rules_mod.pct_vi(e.rate)}")
     return 0
+
+
+def add_rebuild_summaries_arguments(parser) -> None:
+    parser.add_argument("--check", action="store_true",
+                        help="only compare the monthly sums with the payments; exit 1 when they differ")
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def handle_rebuild_summaries(options: dict, stdout, stderr) -> int:
+    """Recompute the monthly disbursement sums from the payments, or (--check) compare them: exit 1 on a
+    difference, each listed."""
+    from . import actions, summary
+
+    if options.get("check"):
+        diff = summary.differences()
+        if options.get("json"):
+            _write(stdout, json.dumps({"differences": [
+                {"project": k[0], "year": k[1], "extended": k[2], "source": k[3], "month": k[4].isoformat(),
+                 "stored": list(have) if have else None, "computed": list(want) if want else None}
+                for k, have, want in diff]}, ensure_ascii=False))
+        else:
+            for (pid, year, ext, source, month), have, want in diff:
+                _write(stdout, f"project {pid} plan {year} {'extended' if ext else 'current'} {source or '-'} "
+                               f"{month:%m/%Y}: stored {have[0] if have else 0}, payments {want[0] if want else 0}")
+            _write(stdout, f"{len(diff)} difference(s)")
+        return 1 if diff else 0
+    stored, drift = actions.rebuild_summaries(actor=None, at=clock.now())
+    if options.get("json"):
+        _write(stdout, json.dumps({"sums": stored, "differed": drift}))
+    else:
+        _write(stdout, f"{stored} monthly sums rebuilt ({drift} differed)")
+    return 0

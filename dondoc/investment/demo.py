@@ -14,7 +14,7 @@ from django.db import transaction
 from dondoc.accounts.models import Agency
 from dondoc.core import audit
 
-from . import actions, queries
+from . import actions, queries, summary
 from .models import (
     Assigner,
     BudgetLevel,
@@ -161,7 +161,9 @@ def load(*, actor=None, as_of: dt.date, **_) -> list[str]:
     for n, (project, day, amount, is_ext) in enumerate(sorted(payments, key=lambda p: (p[1], p[0].code)), start=1):
         rows.append(Disbursement(project=project, paid_on=day, amount=amount, ref=f"KB-{YEAR}-{n:06d}", year=YEAR,
                                  extended=is_ext, source="", batch=batch, row=n))
+    after = summary.last_id()
     Disbursement.objects.bulk_create(rows, batch_size=2000)
+    summary.add_batch(batch.pk, after)
     total_paid = sum(r.amount for r in rows)
     batch.rows, batch.created, batch.total_amount = len(rows), len(rows), total_paid
     batch.save(update_fields=["rows", "created", "total_amount"])

@@ -226,7 +226,8 @@ class Disbursement(models.Model):
     """A payment (or the difference a cumulative figure implies; negative: a correction). Written in bulk.
 
     Identity: project, date, amount and ``ref`` — the Treasury document number, or "#<file hash>:<row>".
-    The sums per project scan the table (tens of thousands of payments a year in a province). The foreign keys have no database constraint: the
+    Sums are read from ``DisbursementMonth`` (whole months) plus the rows of the as-of month (indexes by project and
+    by plan year, each with the date). The foreign keys have no database constraint: the
     importer takes project ids from the projects table inside its own transaction and projects are never
     deleted (PROTECT), and the per-row constraint checks would cost a third of a bulk insert (ADR 0005).
     """
@@ -259,6 +260,10 @@ class Disbursement(models.Model):
             # ref first: Treasury document numbers (and "#<hash>:<row>") arrive in order, so bulk inserts append.
             models.UniqueConstraint(fields=["ref", "project", "paid_on", "amount"], name="disbursement_identity"),
         ]
+        indexes = [  # a project's payments and sums (its page, scoped figures); a plan year's days (the as-of month)
+            models.Index(fields=["project", "paid_on"], name="disbursement_project_day"),
+            models.Index(fields=["year", "paid_on"], name="disbursement_year_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.paid_on} {self.amount}"
@@ -266,6 +271,31 @@ class Disbursement(models.Model):
     @property
     def treasury_ref(self) -> str:
         return "" if self.ref.startswith("#") else self.ref
+
+
+class DisbursementMonth(models.Model):
+    """The sum of the published disbursements of one project, plan year, capital kind, source and month paid
+    (``month``: its first day). Derived: kept exact by the import's publish (``summary.add_batch``) and rebuilt by
+    ``summary.rebuild`` (``dondoc investment summaries``); never edited by hand."""
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    year = models.SmallIntegerField(_("plan year"))
+    extended = models.BooleanField(_("extended capital"), default=False)
+    source = models.CharField(_("funding source"), max_length=8, blank=True)
+    month = models.DateField(_("month"))
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    payments = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["project", "year", "month", "extended", "source"]
+        verbose_name = _("monthly disbursement sum")
+        verbose_name_plural = _("monthly disbursement sums")
+        constraints = [models.UniqueConstraint(fields=["project", "year", "month", "extended", "source"],
+                                               name="disbursementmonth_key")]
+        indexes = [models.Index(fields=["year", "month"], name="disbursementmonth_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.year} {self.month:%m/%Y} {self.amount}"
 
 
 class RuleSet(models.Model):

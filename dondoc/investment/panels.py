@@ -9,7 +9,7 @@ def disbursement(request, today):
     user = request.user
     if not access.can(user, "investment.view"):
         return None
-    evaluation = queries.evaluate(year=today.year, as_of=today, user=user)
+    evaluation = queries.evaluate(year=today.year, as_of=today, user=user, projects=False)  # investor figures only
     if not evaluation.investors:
         return None
     flagged = [r for r in evaluation.investors if rules_mod.CUT in r.flags or rules_mod.MILESTONE in r.flags]

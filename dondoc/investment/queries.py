@@ -8,9 +8,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.http import Http404
 
 from dondoc import access
@@ -18,9 +19,10 @@ from dondoc.domain import disbursement as rules_mod
 from dondoc.domain import emulation
 from dondoc.domain import reallocation_analysis as realloc
 from dondoc.domain.disbursement import CURRENT, EXTENDED, Finding, Rules
-from dondoc.domain.text import sort_key
+from dondoc.domain.text import sort_key as _sort_key
 
-from .models import Assigner, Commitment, Disbursement, Investor, PlanLine, Project, Proposal, RuleSet, Source
+from . import summary
+from .models import Assigner, Commitment, Investor, PlanLine, Project, Proposal, RuleSet, Source
 
 
 def visible_projects(user, *, everything: bool = False):
@@ -94,11 +96,10 @@ def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
         lines = lines.filter(year=year)
     if projects is not None:
         lines = lines.filter(project__in=projects)
-    rows = lines.values_list("id", "effective_on", "project_id", "source", "year", "origin_year", "amount",
-                             "budget_level")
+    rows = lines.order_by(F("effective_on").asc(nulls_first=True), "id").values_list(
+        "project_id", "source", "year", "origin_year", "amount", "budget_level")
     latest: dict[tuple[int, str, int, int], LineInForce] = {}
-    for _id, _on, pid, source, plan_year, origin, amount, level in sorted(
-            rows, key=lambda r: (r[1] or dt.date.min, r[0])):
+    for pid, source, plan_year, origin, amount, level in rows:  # in effect order: the last one of a key wins
         latest[(pid, source, plan_year, origin)] = LineInForce(pid, source, plan_year, origin, amount, level)
     return latest
 
@@ -113,25 +114,22 @@ def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dic
 
 def disbursed_amounts(year: int, as_of: dt.date, projects=None, since: dt.date | None = None
                       ) -> dict[tuple[int, bool], int]:
-    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of)
-    if since is not None:
-        qs = qs.filter(paid_on__gte=since)
-    if projects is not None:
-        qs = qs.filter(project__in=projects)
-    return {(r["project_id"], r["extended"]): r["total"]
-            for r in qs.values("project_id", "extended").annotate(total=Sum("amount"))}
+    """(project id, extended) -> disbursed of plan ``year`` up to ``as_of`` (from ``since``): the monthly sums and
+    the raw rows of a month cut by a date (``summary``)."""
+    return summary.totals(year=year, as_of=as_of, projects=projects, since=since)
 
 
 def monthly_disbursed(year: int, as_of: dt.date, projects=None, extended: bool = False) -> dict[int, int]:
-    """Month -> amount disbursed in that month (current or extended capital), up to ``as_of``."""
-    qs = Disbursement.objects.filter(year=year, paid_on__lte=as_of, extended=extended)
-    if projects is not None:
-        qs = qs.filter(project__in=projects)
+    """Month -> amount disbursed in that month (current or extended capital), up to ``as_of``; 0: paid in earlier
+    years for this plan year."""
     out: dict[int, int] = defaultdict(int)
-    for day, total in qs.values_list("paid_on").annotate(total=Sum("amount")).values_list("paid_on", "total"):
-        if day.year == year:
-            out[day.month] += total
-        elif day.year < year:
+    for (ext, month), total in summary.totals(year=year, as_of=as_of, projects=projects,
+                                              fields=("extended", "month")).items():
+        if ext != extended:
+            continue
+        if month.year == year:
+            out[month.month] += total
+        elif month.year < year:
             out[0] += total
     return out
 
@@ -237,23 +235,30 @@ class Evaluation:
         }
 
 
+sort_key = lru_cache(maxsize=8192)(_sort_key)  # names of investors and codes, sorted on every evaluation
+
 RULE_ORDER = {rules_mod.CUT: 0, rules_mod.MILESTONE: 1, rules_mod.COMMITMENT: 2}
 
 
 def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=None,
-             everything: bool = False) -> Evaluation:
+             everything: bool = False, only: Q | None = None, projects: bool = True) -> Evaluation:
     """Every figure and finding as of ``as_of`` for the plan of ``year``: what ``user`` may see, or the whole
-    province with ``everything=True``."""
+    province with ``everything=True``. ``only``: a condition on projects (one investor's, one project) computed in
+    the database, so one investor's or project's figures cost that investor's or project's rows. ``projects=False``:
+    the province and investor figures and findings only (no project rows, no commitment findings; the home panel)."""
     rules = rules_for(year, denominator)
     denominator = rules.denominator
     other = rules_mod.TTG if denominator == rules_mod.TINH else rules_mod.TINH
     projects_qs = visible_projects(user, everything=everything)
-    scope = projects_qs if access.partial(user, everything) else None
+    partial = access.partial(user, everything)
+    if only is not None:
+        projects_qs = projects_qs.filter(only)
+    scope = projects_qs.values("pk") if partial or only is not None else None
     plans = plan_amounts(year, as_of, denominator, scope)
     other_plans = plan_amounts(year, as_of, other, scope)
     paid = disbursed_amounts(year, as_of, scope)
-    sched = schedules(year, scope)
-    in_year = set(PlanLine.objects.filter(year=year).values_list("project_id", flat=True))
+    sched = schedules(year, scope) if projects else {}
+    in_year = PlanLine.objects.filter(year=year).values("project_id")
     cut = rules.cut
     at_cut = None
     if cut is not None and as_of >= cut.due:
@@ -262,24 +267,32 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     province, extended, other_fig = Figures(), Figures(), Figures()
     by_investor: dict[int, InvestorRow] = {}
     rows: list[ProjectRow] = []
-    for project in projects_qs.filter(pk__in=in_year):
-        pid = project.pk
+    in_scope = projects_qs.filter(pk__in=in_year)
+    if projects:
+        items = [(p.pk, p.investor_id, p) for p in in_scope]
+        investors = {p.investor_id: p.investor for _pid, _inv, p in items}
+    else:  # ids only: no project objects for a panel
+        items = [(pid, inv, None) for pid, inv in in_scope.order_by().values_list("pk", "investor_id")]
+        investors = Investor.objects.select_related("agency").in_bulk({inv for _pid, inv, _p in items})
+    for pid, investor_id, project in items:
         cur = Figures(plans.get((pid, False), 0), paid.get((pid, False), 0))
         ext = Figures(plans.get((pid, True), 0), paid.get((pid, True), 0))
-        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
-        row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
         province.add(cur.plan, cur.disbursed)
         extended.add(ext.plan, ext.disbursed)
         other_fig.add(other_plans.get((pid, False), 0), cur.disbursed)
-        inv = by_investor.get(project.investor_id)
+        inv = by_investor.get(investor_id)
         if inv is None:
-            inv = by_investor[project.investor_id] = InvestorRow(project.investor, Figures(), Figures())
+            inv = by_investor[investor_id] = InvestorRow(investors[investor_id], Figures(), Figures())
             inv.at_cut_date = Figures() if at_cut else None
         inv.current.add(cur.plan, cur.disbursed)
         inv.extended.add(ext.plan, ext.disbursed)
         inv.projects += 1
         if at_cut:
             inv.at_cut_date.add(at_cut[0].get((pid, False), 0), at_cut[1].get((pid, False), 0))
+        if project is None:
+            continue
+        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
+        row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
         if row.schedule:
             total = row.total
             found = rules_mod.check_commitment(code=project.code, plan=total.plan, disbursed=total.disbursed,
@@ -310,7 +323,52 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     investors = sorted(by_investor.values(), key=lambda r: sort_key(r.investor.name))
     rows.sort(key=lambda r: r.project.code)
     return Evaluation(year, as_of, denominator, rules, province, extended, other_fig, investors, rows, findings,
-                      scoped=scope is not None)
+                      scoped=partial)
+
+
+def _paid_by_project(year: int, as_of: dt.date):
+    """A subquery expression: the project's disbursed (all capital) of plan ``year`` up to ``as_of``."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from .models import DisbursementMonth
+
+    months, days = summary.pieces(as_of)
+    parts = [DisbursementMonth.objects.filter(project=OuterRef("pk"), year=year, month__lt=months[1])]
+    parts += [summary.raw_rows(year, first, last, by_project=True).filter(project=OuterRef("pk"))
+              for first, last in days]
+    total = None
+    for qs in parts:
+        one = Coalesce(Subquery(qs.order_by().values("project").annotate(s=Sum("amount")).values("s")), Value(0))
+        total = one if total is None else total + one
+    return total
+
+
+def _committed_by_project(year: int, as_of: dt.date):
+    """A subquery expression: the project's schedule of ``year`` due by ``as_of`` (months ended by then)."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    months = sum(1 for m in range(1, 13) if rules_mod.month_end(year, m) <= as_of)
+    due = (Commitment.objects.filter(project=OuterRef("pk"), year=year, month__lte=months).order_by()
+           .values("project").annotate(s=Sum("amount")).values("s"))
+    return Coalesce(Subquery(due), Value(0))
+
+
+def project_list(user, *, year: int, as_of: dt.date, q: str = "", investor: int | None = None,
+                 behind: bool = False):
+    """The projects with a plan of ``year`` that ``user`` may see, in code order, as a queryset (count and page it):
+    ``q`` in the code or name, one investor's, behind their committed schedule as of ``as_of`` (the commitment
+    finding of ``evaluate``: something was due and less was disbursed)."""
+    qs = visible_projects(user).filter(pk__in=PlanLine.objects.filter(year=year).values("project_id"))
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if investor:
+        qs = qs.filter(investor_id=investor)
+    if behind:
+        qs = qs.annotate(due=_committed_by_project(year, as_of), paid=_paid_by_project(year, as_of)).filter(
+            due__gt=0, paid__lt=F("due"))
+    return qs.order_by("code")
 
 
 def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -> dict:

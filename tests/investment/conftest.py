@@ -122,11 +122,16 @@ def rules2020(db):
 
 
 def pay(project, day, amount, extended=False, ref=None):
+    """A published payment, with its monthly sum kept as the import's publish keeps it."""
+    from dondoc.investment import summary
     from dondoc.investment.models import Disbursement, ImportBatch
 
     batch = ImportBatch.objects.get_or_create(kind="demo", file_name="test", file_hash="t")[0]
-    return Disbursement.objects.create(project=project, paid_on=day, amount=amount, extended=extended,
-                                       ref=ref or f"T{Disbursement.objects.count() + 1}", year=day.year, batch=batch)
+    after = summary.last_id()
+    row = Disbursement.objects.create(project=project, paid_on=day, amount=amount, extended=extended,
+                                      ref=ref or f"T{Disbursement.objects.count() + 1}", year=day.year, batch=batch)
+    summary.add_batch(batch.pk, after)
+    return row
 
 
 @pytest.fixture

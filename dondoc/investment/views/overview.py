@@ -1,6 +1,7 @@
 """The year's disbursement overview and an investor's page."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
 
 from dondoc import access
@@ -52,9 +53,9 @@ def investor_detail(request, pk: int):
     require_view(request.user)
     investor = queries.get_investor_for(request.user, pk)
     as_of = _as_of(request)
-    evaluation = queries.evaluate(year=as_of.year, as_of=as_of, user=request.user)
-    row = next((r for r in evaluation.investors if r.investor.pk == investor.pk), None)
-    projects = [r for r in evaluation.projects if r.project.investor_id == investor.pk]
+    evaluation = queries.evaluate(year=as_of.year, as_of=as_of, user=request.user, only=Q(investor=investor))
+    row = next(iter(evaluation.investors), None)
+    projects = evaluation.projects
     return render(request, "investment/investor.html", {
         "investor": investor, "row": row, "projects": projects, "as_of": as_of, "ev": evaluation,
     })

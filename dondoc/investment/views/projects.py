@@ -23,27 +23,29 @@ from ..models import Commitment
 from .common import as_of as _as_of
 from .common import require_view
 
+PAGE = 50
+PAYMENTS_PAGE = 100
+
 
 @login_required
 def project_list(request):
+    """The projects with a plan of the year: filtered, counted, ordered and paged in the database; the figures of
+    the page's projects only."""
     require_view(request.user)
     as_of = _as_of(request)
-    evaluation = queries.evaluate(year=as_of.year, as_of=as_of, user=request.user)
-    rows = evaluation.projects
+    year = as_of.year
     q = request.GET.get("q", "").strip()
     investor = request.GET.get("investor", "")
-    if q:
-        wanted = set(queries.visible_projects(request.user).filter(Q(code__icontains=q) | Q(name__icontains=q))
-                     .values_list("pk", flat=True))
-        rows = [r for r in rows if r.project.pk in wanted]
-    investor_id = params.pk(request.GET, "investor")
-    if investor_id:
-        rows = [r for r in rows if r.project.investor_id == investor_id]
-    if request.GET.get("behind"):
-        rows = [r for r in rows if r.behind]
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    behind = bool(request.GET.get("behind"))
+    projects = queries.project_list(request.user, year=year, as_of=as_of, q=q,
+                                    investor=params.pk(request.GET, "investor"), behind=behind)
+    page = Paginator(projects, PAGE).get_page(request.GET.get("page"))
+    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user,
+                                  only=Q(pk__in=[p.pk for p in page.object_list]))
+    rows = {r.project.pk: r for r in evaluation.projects}
+    page.object_list = [rows[p.pk] for p in page.object_list if p.pk in rows]
     return render(request, "investment/project_list.html", {
-        "page": page, "as_of": as_of, "q": q, "investor": investor, "behind": bool(request.GET.get("behind")),
+        "page": page, "as_of": as_of, "q": q, "investor": investor, "behind": behind,
         "investors": queries.visible_investors(request.user).order_by("name"), "ev": evaluation,
     })
 
@@ -72,15 +74,16 @@ def project_detail(request, code: str):
 def _render_project(request, project, form=None, conflict=None, status=200):
     as_of = _as_of(request)
     year = as_of.year
-    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
-    row = next((r for r in evaluation.projects if r.project.pk == project.pk), None)
+    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user, only=Q(pk=project.pk))
+    row = next(iter(evaluation.projects), None)
     can_commit = access.can(request.user, "investment.commit", project)
     if form is None and can_commit:
         form = ScheduleForm(initial_months=row.schedule if row else {}, version=project.version)
     return render(request, "investment/project.html", {
         "project": project, "row": row, "as_of": as_of, "year": year, "ev": evaluation,
         "lines": project.plan_lines.select_related("batch").order_by("year", "origin_year", "source", "assigner", "id"),
-        "payments": project.disbursements.filter(paid_on__lte=as_of).order_by("-paid_on", "-id")[:100],
+        "payments": Paginator(project.disbursements.filter(paid_on__lte=as_of).order_by("-paid_on", "-id"),
+                              PAYMENTS_PAGE).get_page(request.GET.get("payments")),
         "months": _months(row, year, as_of) if row else [],
         "can_commit": can_commit,
         "form": form if can_commit else None, "conflict": conflict,

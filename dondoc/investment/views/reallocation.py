@@ -6,7 +6,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -38,8 +39,10 @@ def proposal_list(request):
             return redirect("investment:reallocation")
         proposal = actions.create_proposal(actor=request.user, as_of=as_of)
         return redirect("investment:proposal", pk=proposal.pk)
-    visible = access.scope(request.user, ProposedTransfer.objects.all())
-    proposals = queries.visible_proposals(request.user).prefetch_related(Prefetch("transfers", queryset=visible))
+    visible = access.scope(request.user, ProposedTransfer.objects.all()).filter(proposal=OuterRef("pk")).order_by()
+    count = visible.values("proposal").annotate(n=Count("pk")).values("n")
+    proposals = queries.visible_proposals(request.user).annotate(
+        transfer_count=Coalesce(Subquery(count), Value(0)))
     return render(request, "investment/reallocation_list.html", {
         "proposals": proposals, "can_propose": can_propose, "today": clock.today(),
         "partial": access.partial(request.user)})

@@ -1,4 +1,4 @@
-"""dondoc investment <sub-command> — evaluate, reallocate, emulation.
+"""dondoc investment <sub-command> — evaluate, reallocate, emulation, rebuild-summaries.
 
 Each sub-command is a pair of functions of ``investment.cli`` in SUBCOMMANDS: ``add_arguments(parser)`` and
 ``handle(options, stdout, stderr) -> int`` (0 done, 1 input rejected, 2 wrong usage).
@@ -15,6 +15,8 @@ SUBCOMMANDS = {
                    "proposed transfers of capital that will not be disbursed (forecast as of a date)"),
     "emulation": (cli.add_emulation_arguments, cli.handle_emulation,
                   "investors not eligible for a good-performance rating, and the criticism list"),
+    "rebuild-summaries": (cli.add_rebuild_summaries_arguments, cli.handle_rebuild_summaries,
+                          "recompute the monthly disbursement sums from the payments (--check: compare only)"),
 }
 
 
