@@ -87,3 +87,5 @@ bench: venv
 	$(BIN)/python scripts/bench_import.py --rows 200000
 	$(BIN)/python scripts/bench_plans.py --projects 3000
 	$(BIN)/python scripts/bench_load.py
+	$(BIN)/python scripts/bench_load.py --scale large --duration 120
+	$(BIN)/python scripts/bench_pages.py --keep var/bench
