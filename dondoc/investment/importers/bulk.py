@@ -97,6 +97,9 @@ class BulkWriter:
                         copy.write_row(row)
                 c.execute(self.sql)
                 self.created += c.rowcount
+                # Emptied now, not only at the commit: inside an outer transaction the next put would insert these
+                # rows again (a discarded batch's rows came back under their old batch).
+                c.execute("TRUNCATE _disb_in")
         else:  # any other backend: the ORM
             objs = [Disbursement(**dict(zip(self.COLUMNS, r, strict=True))) for r in rows]
             self.created += len(Disbursement.objects.bulk_create(objs, ignore_conflicts=True))
