@@ -428,6 +428,7 @@ def write(args, lines: list[str]) -> None:
 
 
 def main() -> int:
+    global TODAY
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
@@ -439,7 +440,6 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, help="keep and reuse the prepared SQLite homes in this directory")
     parser.add_argument("--markdown", type=Path, help="append the tables to this Markdown file")
     args = parser.parse_args()
-    global TODAY
     TODAY = args.today
     if args.child:
         child(args.requests)

@@ -191,3 +191,21 @@ def test_panel_figures_without_project_rows_are_the_evaluation_s(paid, personas,
     assert [(r.investor.name, r.current, r.extended, r.flags) for r in light.investors] == [
         (r.investor.name, r.current, r.extended, r.flags) for r in full.investors]
     assert [f for f in full.findings if f.rule != "commitment"] == light.findings
+
+
+def test_overview_lists_the_projects_behind_schedule_most_behind_first(client_for, register, settings):
+    """The overview counts the projects behind schedule in the database and shows the 20 most behind, as the full
+    evaluation would (its commitment findings), without evaluating every project."""
+    settings.DONDOC_TODAY = "2020-09-30"
+    investor = register["own"]
+    for i, paid_amount in enumerate([40, 10, 30, 20] + [45] * 20 + [80]):  # committed 50: the last one is ahead
+        p = make_project(f"82{i:05d}", investor, plan=100 * MILLION)
+        pay(p, D(2020, 3, 10), paid_amount * MILLION, ref=f"B{i}")
+        Commitment.objects.create(project=p, year=2020, month=3 if i < 24 else 12, amount=50 * MILLION)
+    full = queries.evaluate(year=2020, as_of=D(2020, 9, 30), user=None, everything=True)
+    expected = sorted((r for r in full.projects if r.behind), key=lambda r: (r.total.disbursed - r.committed_to_date,
+                                                                             r.project.code))
+    r = client_for("admin").get("/investment/")
+    assert r.context["behind_count"] == len(expected) == 24
+    assert [row.project.code for row in r.context["behind"]] == [row.project.code for row in expected[:20]]
+    assert [row.project.code for row in r.context["behind"][:4]] == ["8200001", "8200003", "8200002", "8200000"]

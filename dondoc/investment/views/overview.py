@@ -1,7 +1,7 @@
 """The year's disbursement overview and an investor's page."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import render
 
 from dondoc import access
@@ -32,16 +32,19 @@ def home(request):
     require_view(request.user)
     as_of = _as_of(request)
     year = params.year(request.GET, default=as_of.year)
-    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user)
+    evaluation = queries.evaluate(year=year, as_of=as_of, user=request.user, projects=False)
     curve = queries.s_curve(year, as_of, request.user)
     findings = evaluation.findings
+    # Behind their schedule: counted and ordered (most behind first) in the database; only the 20 shown evaluated.
+    lagging = queries.project_list(request.user, year=year, as_of=as_of, behind=True)
+    shown = list(lagging.order_by(F("paid") - F("due"), "code").values_list("pk", flat=True)[:20])
+    behind = queries.evaluate(year=year, as_of=as_of, user=request.user, only=Q(pk__in=shown)).projects if shown else []
     return render(request, "investment/home.html", {
         "ev": evaluation, "as_of": as_of, "year": year, "chart": charts.s_curve_svg(curve),
         "groups": _agency_groups(evaluation.investors),
         "cut": [f for f in findings if f.rule == rules_mod.CUT],
-        "behind": sorted((r for r in evaluation.projects if r.behind),
-                         key=lambda r: r.total.disbursed - r.committed_to_date)[:20],
-        "behind_count": sum(1 for r in evaluation.projects if r.behind),
+        "behind": sorted(behind, key=lambda r: (r.total.disbursed - r.committed_to_date, r.project.code)),
+        "behind_count": lagging.count(),
         "gap": evaluation.milestone_gap,
         "can_import": access.can(request.user, "investment.import"),
         "sees_all": access.sees_all(request.user),
