@@ -84,8 +84,8 @@ bench: venv
 	$(BIN)/python scripts/bench_parser.py
 	$(BIN)/python scripts/bench_report.py
 	$(BIN)/python scripts/bench_reallocate.py
-	$(BIN)/python scripts/bench_import.py --rows 200000
+	$(BIN)/python scripts/bench_import.py --rows 1000000 --runs 5
 	$(BIN)/python scripts/bench_plans.py --projects 3000
 	$(BIN)/python scripts/bench_load.py
-	$(BIN)/python scripts/bench_load.py --scale large --duration 120
 	$(BIN)/python scripts/bench_pages.py --keep var/bench
+	$(BIN)/python scripts/bench_load.py --scale large --duration 120 --sqlite-copy var/bench/sqlite-large/pages.sqlite3

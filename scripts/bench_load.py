@@ -402,16 +402,21 @@ def dondoc(env: dict, *args: str, log: Path) -> None:
         sys.exit(f"{tail(log)}\ndondoc {' '.join(args)} failed (exit {done.returncode})")
 
 
-def prepare(env: dict, work: Path, scale: str = "demo") -> None:
+def prepare(env: dict, work: Path, scale: str = "demo", copy_of: Path | None = None) -> None:
     log = work / "prepare.log"
     start = time.perf_counter()
-    dondoc(env, "migrate", "--no-input", log=log)
-    dondoc(env, "load_demo", log=log)
-    if scale != "demo":
-        dondoc(env, "generate", "--scale", scale, "--seed", "1", log=log)
+    if copy_of:  # a database prepared earlier (e.g. bench_pages --keep): copied, then this checkout's migrations
+        shutil.copyfile(copy_of, env["DATABASE_URL"].removeprefix("sqlite:///"))
+        dondoc(env, "migrate", "--no-input", log=log)
+    else:
+        dondoc(env, "migrate", "--no-input", log=log)
+        dondoc(env, "load_demo", log=log)
+        if scale != "demo":
+            dondoc(env, "generate", "--scale", scale, "--seed", "1", log=log)
     if not (Path(env["DONDOC_HOME"]) / "var" / "static" / "staticfiles.json").exists():
         dondoc(env, "collectstatic", "--no-input", log=log)
-    made = "migrate + load_demo" + (f" + generate --scale {scale}" if scale != "demo" else "")
+    made = (f"a copy of {copy_of} + migrate" if copy_of else
+            "migrate + load_demo" + (f" + generate --scale {scale}" if scale != "demo" else ""))
     print(f"prepared: {made} (+ collectstatic) in {time.perf_counter() - start:.0f} s")
 
 
@@ -468,7 +473,7 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
     env.update(DATABASE_URL=database_url, DONDOC_HOME=str(home), DONDOC_TODAY=TODAY, DONDOC_INSECURE_HTTP="1",
                DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0")
-    prepare(env, work, args.scale)
+    prepare(env, work, args.scale, args.sqlite_copy if engine == "SQLite" else None)
     names = usernames(env, args.users)
     port = free_port()
     base = f"http://{HOST}:{port}"
@@ -518,6 +523,8 @@ def main() -> int:
                         help="web processes: dondoc serve --workers (default 2, serve's own default, one per core here)")
     parser.add_argument("--scale", choices=["demo", "large", "xlarge"], default="demo",
                         help="data on top of the demo: dondoc generate --scale (default: the demo alone)")
+    parser.add_argument("--sqlite-copy", type=Path,
+                        help="SQLite: start from a copy of this database (prepared before at the wanted scale)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()
