@@ -6,7 +6,6 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 
 from . import audit_log, clock
-from .models import AuditEvent
 
 
 @login_required
@@ -19,10 +18,11 @@ def audit_list(request):
                                 until=until)
     page = audit_log.page(events.select_related("agency"), older=audit_log.Cursor.parse(request.GET.get("older")),
                           newer=audit_log.Cursor.parse(request.GET.get("newer")))
+    count, more = audit_log.capped_count(events)
     context = {
-        "page": page, "count": events.count(),
+        "page": page, "count": count, "more": more,
         "filters": f,
-        "kinds": AuditEvent.objects.order_by("kind").values_list("kind", flat=True).distinct(),
+        "kinds": audit_log.kinds(),
         "agencies": Agency.objects.order_by("code").values_list("code", flat=True),
         "bad_dates": (f["since"] and not since) or (f["until"] and not until),
     }

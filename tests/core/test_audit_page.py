@@ -71,3 +71,23 @@ def test_keyset_pages_walk_the_log_without_gaps_or_repeats(client_for, personas,
 def test_a_bad_cursor_shows_the_first_page(client_for, personas):
     record("test.one", dt.datetime(2020, 1, 6, 8, 0, tzinfo=HCM))
     assert "test.one" in client_for("admin").get("/audit/", {"older": "x.y", "kind": "test.one"}).text
+
+
+def test_the_count_is_capped_and_the_kind_list_is_every_kind_recorded(client_for, personas, monkeypatch):
+    from dondoc.core import audit_log
+
+    at = dt.datetime(2019, 5, 2, 9, 0, tzinfo=HCM)
+    for i in range(7):
+        record(f"test.kind{i % 3}", at + dt.timedelta(minutes=i))
+    c = client_for("admin")
+    expected_kinds = sorted(set(AuditEvent.objects.values_list("kind", flat=True)))
+    r = c.get("/audit/")
+    assert list(r.context["kinds"]) == expected_kinds
+    assert not r.context["more"] and r.context["count"] == AuditEvent.objects.count()
+    monkeypatch.setattr(audit_log, "COUNT_CAP", 5)
+    monkeypatch.setattr(audit_log.capped_count, "__defaults__", (5,))
+    r = c.get("/audit/")
+    assert r.context["more"] and r.context["count"] == 5
+    assert "hơn 5 sự kiện" in r.text
+    r = c.get("/audit/", {"kind": "test.kind1"})
+    assert not r.context["more"] and r.context["count"] == 2
