@@ -421,11 +421,13 @@ def prepare(env: dict, work: Path, scale: str = "demo", copy_of: Path | None = N
 
 
 def usernames(env: dict, count: int) -> list[str]:
-    """Agency officers (user name = agency code in lower case, for the agencies that have one), then agency heads
-    (`<code>_ld`)."""
-    code = ("from django.contrib.auth import get_user_model\n"
-            "from dondoc.accounts.models import Agency\n"
-            "codes = [c.lower() for c in Agency.objects.values_list('code', flat=True)]\n"
+    """Agency officers (user name = agency code in lower case) of the agencies that report this month, then agency
+    heads (`<code>_ld`)."""
+    code = ("import datetime as dt\n"
+            "from django.contrib.auth import get_user_model\n"
+            "from dondoc.reporting import queries\n"
+            "obligation = queries.default_obligation()\n"
+            "codes = [a.code.lower() for a in queries.reporters(obligation, dt.date.fromisoformat('" + TODAY + "'))]\n"
             "names = get_user_model().objects.filter(username__in=codes).values_list('username', flat=True)\n"
             "print('CODES', *sorted(names))")
     out = subprocess.run([str(BIN / "dondoc"), "shell", "-c", code], env=env, capture_output=True, text=True,
@@ -484,6 +486,9 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
         server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_healthy(base, server, log)
+        if args.settle:  # a fresh start runs the sweepers it owes (backup, checks): the load starts after them
+            print(f"settling {args.settle:.0f} s (the scheduler's owed runs at start)", flush=True)
+            time.sleep(args.settle)
         setup, stats = asyncio.run(run_users(base, names, args.duration, (args.think_min, args.think_max)))
         css = next(iter(parse(httpx.get(f"{base}/accounts/login/").text).links), None)
         floor = asyncio.run(run_floor(base, css, args.users, stats.count)) if css else None
@@ -503,7 +508,8 @@ def in_postgres(args) -> int:
     if not os.environ.get("BENCH_LOAD_IN_CLUSTER"):
         argv = [str(ROOT / "scripts" / "with-postgres"), sys.executable, __file__, "--engine", "postgresql",
                 "--duration", str(args.duration), "--users", str(args.users), "--workers", str(args.workers),
-                "--think-min", str(args.think_min), "--think-max", str(args.think_max), "--scale", args.scale]
+                "--think-min", str(args.think_min), "--think-max", str(args.think_max), "--scale", args.scale,
+                "--settle", str(args.settle), "--today", args.today]
         return subprocess.run(argv, env={**os.environ, "BENCH_LOAD_IN_CLUSTER": "1"}, check=False).returncode
     import psycopg
 
@@ -515,6 +521,7 @@ def in_postgres(args) -> int:
 
 
 def main() -> int:
+    global TODAY
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--duration", type=float, default=300, help="seconds of load per engine (default 300)")
@@ -525,9 +532,15 @@ def main() -> int:
                         help="data on top of the demo: dondoc generate --scale (default: the demo alone)")
     parser.add_argument("--sqlite-copy", type=Path,
                         help="SQLite: start from a copy of this database (prepared before at the wanted scale)")
+    parser.add_argument("--today", default=TODAY,
+                        help=f"the pinned business date, ISO (default {TODAY}; with --scale large use a date after the "
+                             "generated history, e.g. 2026-01-05, so that this month's reports are still to write)")
+    parser.add_argument("--settle", type=float, default=30,
+                        help="seconds between the server's first healthy answer and the load (default 30)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()
+    TODAY = args.today
     status = 0
     if args.engine in ("sqlite", "both"):
         with tempfile.TemporaryDirectory(prefix="dondoc-load-") as tmp:
