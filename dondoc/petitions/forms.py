@@ -60,7 +60,7 @@ class IntakeForm(forms.Form):
         from dondoc.programs.queries import current_versions
 
         self.fields["task"].queryset = Task.objects.filter(version__in=current_versions()).select_related(
-            "version__program").order_by("version__program", "position")
+            "version__program").defer("version__parsed").order_by("version__program", "position")
 
 
 class RouteForm(forms.Form):

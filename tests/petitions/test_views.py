@@ -322,3 +322,21 @@ def test_list_and_panel_queries_do_not_grow_with_petitions(client_as, make_petit
     for day in (1, 2, 3, 28):
         make_petition(f"Thêm {day}", received=D(2020, 9, day), routed=D(2020, 9, day))
     assert queries_per_page() == before
+
+
+def test_the_intake_form_lists_tasks_without_reading_the_program_document(client_as):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dondoc.programs.models import ActionProgram, ProgramVersion, Task
+
+    program = ActionProgram.objects.create(number="99/CTr-UBND", title="Chương trình thử", issued_on=dt.date(2020, 6, 1))
+    version = ProgramVersion.objects.create(program=program, number=1, content_hash="h", parsed={"tasks": ["x" * 1000]})
+    Task.objects.create(version=version, position=1, section="1", item="1", text="Nhiệm vụ thử")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client_as("admin").get("/petitions/new/")
+    assert response.status_code == 200 and "Nhiệm vụ thử" in response.text
+    reads = [q["sql"] for q in ctx.captured_queries if "programs_programversion" in q["sql"]]
+    assert reads and not any('"parsed"' in sql.split(" FROM ")[0] for sql in reads)
