@@ -86,30 +86,55 @@ class LineInForce(NamedTuple):
     budget_level: str
 
 
-def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
-                  ) -> dict[tuple[int, str, int, int], LineInForce]:
-    """The plan in force on ``as_of``: per key (project id, source, plan year, year of origin), the latest line
-    effective by then (``effective_on`` null = from the start; on the same day, the later line). ``year`` None: every
-    plan year. The one place that answers "the plan of a date" (ADR 0005)."""
-    lines = PlanLine.objects.filter(assigner=assigner).filter(Q(effective_on__isnull=True) | Q(effective_on__lte=as_of))
+def _lines_in_effect_order(year: int | None, until: dt.date, assigners, projects, fields: tuple[str, ...]):
+    """Lines effective by ``until`` of ``assigners``, in effect order (``effective_on`` null first, then by date, then
+    by id): the lines effective by an earlier date are a prefix of them."""
+    lines = PlanLine.objects.filter(assigner__in=assigners).filter(
+        Q(effective_on__isnull=True) | Q(effective_on__lte=until))
     if year is not None:
         lines = lines.filter(year=year)
     if projects is not None:
         lines = lines.filter(project__in=projects)
-    rows = lines.order_by(F("effective_on").asc(nulls_first=True), "id").values_list(
-        "project_id", "source", "year", "origin_year", "amount", "budget_level")
+    return lines.order_by(F("effective_on").asc(nulls_first=True), "id").values_list("effective_on", *fields)
+
+
+def plan_in_force(year: int | None, as_of: dt.date, assigner: str, projects=None
+                  ) -> dict[tuple[int, str, int, int], LineInForce]:
+    """The plan in force on ``as_of``: per key (project id, source, plan year, year of origin), the latest line
+    effective by then (``effective_on`` null = from the start; on the same day, the later line). ``year`` None: every
+    plan year. The one place that answers "the plan of a date" (ADR 0005); ``plan_amounts_on`` applies it to several
+    dates at once."""
+    rows = _lines_in_effect_order(year, as_of, [assigner], projects,
+                                  ("project_id", "source", "year", "origin_year", "amount", "budget_level"))
     latest: dict[tuple[int, str, int, int], LineInForce] = {}
-    for pid, source, plan_year, origin, amount, level in rows:  # in effect order: the last one of a key wins
+    for _on, pid, source, plan_year, origin, amount, level in rows:  # in effect order: the last one of a key wins
         latest[(pid, source, plan_year, origin)] = LineInForce(pid, source, plan_year, origin, amount, level)
     return latest
 
 
+def plan_amounts_on(year: int, days, assigners, projects=None) -> dict[tuple[str, dt.date], dict[tuple[int, bool], int]]:
+    """(assigner, day) -> {(project id, extended) -> plan in force on that day} for each of ``days`` and
+    ``assigners``, from one read of the lines (the rule of ``plan_in_force``: per key the last line effective by the
+    day, in effect order)."""
+    rows = list(_lines_in_effect_order(year, max(days), list(assigners), projects,
+                                       ("project_id", "source", "origin_year", "assigner", "amount")))
+    out = {}
+    for day in days:
+        latest: dict[tuple, tuple[int, bool, int]] = {}
+        for on, pid, source, origin, assigner, amount in rows:
+            if on is not None and on > day:
+                break  # effect order: every later row is effective after ``day`` too
+            latest[(pid, source, origin, assigner)] = (pid, origin < year, amount)
+        for assigner in assigners:
+            out[(assigner, day)] = defaultdict(int)
+        for (_pid, _source, _origin, assigner), (pid, extended, amount) in latest.items():
+            out[(assigner, day)][(pid, extended)] += amount
+    return out
+
+
 def plan_amounts(year: int, as_of: dt.date, assigner: str, projects=None) -> dict[tuple[int, bool], int]:
     """(project id, extended) -> plan in force on ``as_of``."""
-    out: dict[tuple[int, bool], int] = defaultdict(int)
-    for line in plan_in_force(year, as_of, assigner, projects).values():
-        out[(line.project_id, line.origin_year < year)] += line.amount
-    return out
+    return plan_amounts_on(year, [as_of], [assigner], projects)[(assigner, as_of)]
 
 
 def disbursed_amounts(year: int, as_of: dt.date, projects=None, since: dt.date | None = None
@@ -254,44 +279,42 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
     if only is not None:
         projects_qs = projects_qs.filter(only)
     scope = projects_qs.values("pk") if partial or only is not None else None
-    plans = plan_amounts(year, as_of, denominator, scope)
-    other_plans = plan_amounts(year, as_of, other, scope)
+    cut = rules.cut
+    days = [as_of] + ([cut.due] if cut is not None and as_of >= cut.due and cut.due != as_of else [])
+    plans_on = plan_amounts_on(year, days, [denominator, other], scope)
+    plans, other_plans = plans_on[(denominator, as_of)], plans_on[(other, as_of)]
     paid = disbursed_amounts(year, as_of, scope)
     sched = schedules(year, scope) if projects else {}
-    in_year = PlanLine.objects.filter(year=year).values("project_id")
-    cut = rules.cut
     at_cut = None
     if cut is not None and as_of >= cut.due:
-        at_cut = (plan_amounts(year, cut.due, denominator, scope), disbursed_amounts(year, cut.due, scope))
+        at_cut = (plans_on[(denominator, cut.due)], disbursed_amounts(year, cut.due, scope) if cut.due != as_of else paid)
+    in_scope = projects_qs.filter(pk__in=PlanLine.objects.filter(year=year).values("project_id"))
+    if projects:
+        items = [(p.pk, p.investor_id, p) for p in in_scope]
+        investors = {p.investor_id: p.investor for _pid, _inv, p in items}
+    else:  # ids only: no project objects for a panel or the overview
+        items = [(pid, inv, None) for pid, inv in in_scope.order_by().values_list("pk", "investor_id")]
+        investors = Investor.objects.select_related("agency").in_bulk({inv for _pid, inv, _p in items})
 
     province, extended, other_fig = Figures(), Figures(), Figures()
     by_investor: dict[int, InvestorRow] = {}
     rows: list[ProjectRow] = []
-    in_scope = projects_qs.filter(pk__in=in_year)
-    if projects:
-        items = [(p.pk, p.investor_id, p) for p in in_scope]
-        investors = {p.investor_id: p.investor for _pid, _inv, p in items}
-    else:  # ids only: no project objects for a panel
-        items = [(pid, inv, None) for pid, inv in in_scope.order_by().values_list("pk", "investor_id")]
-        investors = Investor.objects.select_related("agency").in_bulk({inv for _pid, inv, _p in items})
     for pid, investor_id, project in items:
-        cur = Figures(plans.get((pid, False), 0), paid.get((pid, False), 0))
-        ext = Figures(plans.get((pid, True), 0), paid.get((pid, True), 0))
-        province.add(cur.plan, cur.disbursed)
-        extended.add(ext.plan, ext.disbursed)
-        other_fig.add(other_plans.get((pid, False), 0), cur.disbursed)
+        cur_plan, cur_paid = plans.get((pid, False), 0), paid.get((pid, False), 0)
+        ext_plan, ext_paid = plans.get((pid, True), 0), paid.get((pid, True), 0)
         inv = by_investor.get(investor_id)
         if inv is None:
             inv = by_investor[investor_id] = InvestorRow(investors[investor_id], Figures(), Figures())
             inv.at_cut_date = Figures() if at_cut else None
-        inv.current.add(cur.plan, cur.disbursed)
-        inv.extended.add(ext.plan, ext.disbursed)
+        inv.current.add(cur_plan, cur_paid)
+        inv.extended.add(ext_plan, ext_paid)
+        other_fig.plan += other_plans.get((pid, False), 0)
         inv.projects += 1
         if at_cut:
             inv.at_cut_date.add(at_cut[0].get((pid, False), 0), at_cut[1].get((pid, False), 0))
         if project is None:
             continue
-        row = ProjectRow(project, cur, ext, sched.get(pid, {}))
+        row = ProjectRow(project, Figures(cur_plan, cur_paid), Figures(ext_plan, ext_paid), sched.get(pid, {}))
         row.committed_to_date = rules_mod.committed_by(row.schedule, year, as_of)
         if row.schedule:
             total = row.total
@@ -300,6 +323,10 @@ def evaluate(*, year: int, as_of: dt.date, denominator: str | None = None, user=
             if found:
                 row.findings.append(found)
         rows.append(row)
+    for inv in by_investor.values():
+        province.add(inv.current.plan, inv.current.disbursed)
+        extended.add(inv.extended.plan, inv.extended.disbursed)
+    other_fig.disbursed = province.disbursed
 
     findings: list[Finding] = [f for r in rows for f in r.findings]
     for inv in by_investor.values():
@@ -374,7 +401,7 @@ def project_list(user, *, year: int, as_of: dt.date, q: str = "", investor: int 
 def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -> dict:
     """Cumulative rate of the current-year plan at each month end (the last point at ``as_of``), the committed
     curve at month ends, the milestones."""
-    evaluation_scope = visible_projects(user) if access.partial(user, everything) else None
+    evaluation_scope = visible_projects(user).values("pk") if access.partial(user, everything) else None
     rules = rules_for(year)
     plans = plan_amounts(year, as_of, rules.denominator, evaluation_scope)
     plan = sum(v for (_pid, ext), v in plans.items() if not ext)
@@ -385,10 +412,10 @@ def s_curve(year: int, as_of: dt.date, user=None, *, everything: bool = False) -
             break
         total += monthly.get(month, 0)
         actual.append((min(as_of, rules_mod.month_end(year, month)), rules_mod.rate(total, plan)))
-    committed_by_month: dict[int, int] = defaultdict(int)
-    for sched in schedules(year, evaluation_scope).values():
-        for month, amount in sched.items():
-            committed_by_month[month] += amount
+    commitments = Commitment.objects.filter(year=year)
+    if evaluation_scope is not None:
+        commitments = commitments.filter(project__in=evaluation_scope)
+    committed_by_month = dict(commitments.order_by().values_list("month").annotate(total=Sum("amount")))
     plan_all = plan + sum(v for (_pid, ext), v in plans.items() if ext)
     committed, running = [], 0
     for month in range(1, 13):
