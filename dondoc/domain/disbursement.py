@@ -16,8 +16,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from .formats import format_date, format_money, format_number, format_percent
 from .text import search_key
@@ -137,9 +139,14 @@ class Finding:
     target: Decimal
     gap: int
     monthly_pace_needed: int
-    explanation: str
+    explain: Callable[[], str] = field(repr=False, compare=False)  # the sentence, written when first read
     due: dt.date | None = None
     extra: dict = field(default_factory=dict)
+
+    @cached_property
+    def explanation(self) -> str:
+        """The finding as the report says it (Vietnamese): built on first use, as a page shows a few of many."""
+        return self.explain()
 
     def as_dict(self) -> dict:
         return {
@@ -177,9 +184,11 @@ def check_milestone(*, name: str, subject: str, plan: int, disbursed: int, miles
         return None
     pace = monthly_pace(missing, as_of, milestone.due)
     current = rate(disbursed, plan)
-    text = (f"{name}: giải ngân {_money(disbursed)}/{_money(plan)}, đạt {pct_vi(current)} "
-            f"{capital_vi(milestone.capital, year)} đến ngày {_d(as_of)}; mục tiêu {milestone.target_vi()} "
-            f"đến ngày {_d(milestone.due)}: {_pace_vi(missing, pace, as_of, milestone.due)}.")
+
+    def text() -> str:
+        return (f"{name}: giải ngân {_money(disbursed)}/{_money(plan)}, đạt {pct_vi(current)} "
+                f"{capital_vi(milestone.capital, year)} đến ngày {_d(as_of)}; mục tiêu {milestone.target_vi()} "
+                f"đến ngày {_d(milestone.due)}: {_pace_vi(missing, pace, as_of, milestone.due)}.")
     return Finding(MILESTONE, subject, name, current, milestone.percent, missing, pace, text, milestone.due)
 
 
@@ -190,12 +199,14 @@ def check_cut(*, name: str, plan: int, disbursed: int, cut: CutRule, as_of: dt.d
         return None
     missing = gap(plan, disbursed, cut.percent, ">=")
     pace = monthly_pace(missing, as_of, cut.due)
-    if as_of >= cut.due:
-        text = (f"{name}: đến ngày {_d(as_of)} giải ngân {_money(disbursed)}/{_money(plan)}, đạt {pct_vi(current)} "
-                f"{capital_vi(CURRENT, year)}, dưới {target_vi(cut.percent)} tại ngày {_d(cut.due)}: thuộc diện cắt "
-                f"giảm kế hoạch vốn để điều chuyển{f' (mục {cut.task})' if cut.task else ''}.")
-    else:
-        text = (f"{name}: đạt {pct_vi(current)} {capital_vi(CURRENT, year)} đến ngày {_d(as_of)}; nếu dưới "
+
+    def text() -> str:
+        if as_of >= cut.due:
+            return (f"{name}: đến ngày {_d(as_of)} giải ngân {_money(disbursed)}/{_money(plan)}, đạt "
+                    f"{pct_vi(current)} {capital_vi(CURRENT, year)}, dưới {target_vi(cut.percent)} tại ngày "
+                    f"{_d(cut.due)}: thuộc diện cắt giảm kế hoạch vốn để điều chuyển"
+                    f"{f' (mục {cut.task})' if cut.task else ''}.")
+        return (f"{name}: đạt {pct_vi(current)} {capital_vi(CURRENT, year)} đến ngày {_d(as_of)}; nếu dưới "
                 f"{target_vi(cut.percent)} tại ngày {_d(cut.due)} sẽ bị cắt giảm kế hoạch vốn: "
                 f"{_pace_vi(missing, pace, as_of, cut.due)}.")
     return Finding(CUT, "investor", name, current, cut.percent, missing, pace, text, cut.due)
@@ -222,9 +233,11 @@ def check_commitment(*, code: str, plan: int, disbursed: int, schedule: dict[int
     missing = max(0, total - disbursed)
     pace = monthly_pace(missing, as_of, end)
     target = rate(total, plan) if plan else None
-    text = (f"Dự án {code}: đến ngày {_d(as_of)} cam kết giải ngân {_money(due_now)}, thực hiện {_money(disbursed)} "
-            f"(chậm {_money(due_now - disbursed)} so với cam kết); để đạt cam kết cả năm {_money(total)} "
-            f"{_pace_vi(missing, pace, as_of, end)}.")
+
+    def text() -> str:
+        return (f"Dự án {code}: đến ngày {_d(as_of)} cam kết giải ngân {_money(due_now)}, thực hiện "
+                f"{_money(disbursed)} (chậm {_money(due_now - disbursed)} so với cam kết); để đạt cam kết cả năm "
+                f"{_money(total)} {_pace_vi(missing, pace, as_of, end)}.")
     return Finding(COMMITMENT, "project", code, rate(disbursed, plan), target if target is not None else HUNDRED,
                    missing, pace, text, end, {"committed_to_date": due_now})
 
