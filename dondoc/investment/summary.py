@@ -157,7 +157,9 @@ def totals(*, year: int, as_of: dt.date, projects=None, since: dt.date | None = 
     group = [f for f in fields if f != "month"]
     parts = []
     if months is not None:
-        qs = DisbursementMonth.objects.filter(year=year, month__lt=months[1])
+        qs = DisbursementMonth.objects.filter(month__lt=months[1])
+        # Some projects: by the key index (project first); else SQLite takes the province's covering index by year.
+        qs = qs.annotate(plan_year=F("year") + 0).filter(plan_year=year) if projects is not None else qs.filter(year=year)
         parts.append((qs.filter(month__gte=months[0]) if months[0] else qs, "month"))
     for first, last in days:
         parts.append((raw_rows(year, first, last, by_project=projects is not None), "paid_on"))
