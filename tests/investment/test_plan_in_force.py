@@ -43,3 +43,21 @@ def test_every_plan_year_and_the_amounts_helper(register):
     assert queries.allocated_new_capital(D(2020, 12, 31))[p1.pk] == 1000 * MILLION
     plans = queries.plan_amounts(2020, D(2020, 12, 31), Assigner.TINH, projects=[p3])
     assert dict(plans) == {(p3.pk, False): 2000 * MILLION}
+
+
+def test_several_dates_and_both_assigners_from_one_read(register, django_assert_num_queries):
+    """What evaluate() uses: the plan of the day and of the cut date, of both assigners, in one query — the same
+    figures as asking for each date and assigner alone."""
+    p1 = register["p1"]
+    revise(p1, 900, D(2020, 6, 1))
+    revise(p1, 700, D(2020, 9, 1))
+    revise(p1, 650, D(2020, 9, 1), assigner=Assigner.TTG, source=Source.NSTW)
+    days = [D(2020, 10, 5), D(2020, 5, 31), D(2020, 9, 1), D(2020, 6, 1)]
+    with django_assert_num_queries(1):
+        together = queries.plan_amounts_on(2020, days, [Assigner.TINH, Assigner.TTG])
+    for day in days:
+        for assigner in (Assigner.TINH, Assigner.TTG):
+            assert dict(together[(assigner, day)]) == dict(queries.plan_amounts(2020, day, assigner)), (day, assigner)
+    assert together[(Assigner.TINH, D(2020, 5, 31))][(p1.pk, False)] == 1000 * MILLION
+    assert together[(Assigner.TINH, D(2020, 10, 5))][(p1.pk, False)] == 700 * MILLION
+    assert together[(Assigner.TTG, D(2020, 10, 5))][(p1.pk, False)] == 650 * MILLION
