@@ -156,10 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # mmap: pages are read from the OS cache without a system call each (shared by every process); a 64 MB page
-        # cache per connection. Province-wide sums read tens of thousands of summary rows per request.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-                        "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-65536;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     _name = DATABASES["default"]["NAME"]
     if _name and _name != ":memory:" and not TESTING:
