@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from dondoc.accounts import roles
 
@@ -48,11 +48,9 @@ def scope(user, queryset: QuerySet) -> QuerySet:
     if not ids:
         return queryset.none()
     ids_list = sorted(ids)
-    # A subquery, not a join + DISTINCT: lists then sort and page petitions without de-duplicating whole rows. The
-    # ids led UNION those coordinated, each by its index: "lead OR in (coordinated)" reads every petition.
-    coordinated = Petition.coordinators.through.objects.filter(agency_id__in=ids_list).order_by().values("petition_id")
-    led = Petition.objects.filter(lead_agency__in=ids_list).order_by().values("pk")
-    return queryset.filter(pk__in=led.union(coordinated, all=True))
+    # A subquery, not a join + DISTINCT: lists then sort and page petitions without de-duplicating whole rows.
+    coordinated = Petition.coordinators.through.objects.filter(agency_id__in=ids_list).values("petition_id")
+    return queryset.filter(Q(lead_agency__in=ids_list) | Q(pk__in=coordinated))
 
 
 def can(user, action: str, petition: Petition | None = None) -> bool:
