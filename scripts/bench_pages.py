@@ -14,7 +14,8 @@ prints; docs/benchmarks.md keeps the last figures with the machine and date.
 
 Usage: .venv/bin/python scripts/bench_pages.py [--engine sqlite|postgresql|both] [--scales demo,large]
                                                [--requests 20] [--keep DIR] [--markdown FILE]
-`--keep DIR` keeps (and reuses) the prepared SQLite homes in DIR: generating `large` takes minutes.
+`--keep DIR` keeps (and reuses) the prepared SQLite homes in DIR, and a dump of each prepared PostgreSQL database
+(`postgresql-SCALE.dump`, restored into the next run's throwaway cluster): generating `large` takes minutes.
 """
 
 from __future__ import annotations
@@ -379,6 +380,12 @@ def table(engine: str, results: dict[str, list[dict]], scales: list[str]) -> lis
     return lines
 
 
+def pg_tool(name: str, *args: str) -> None:
+    """pg_dump / pg_restore of the newest installed PostgreSQL (as scripts/with-postgres finds the server)."""
+    found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[-3]))
+    subprocess.run([str(found[-1]) if found else name, *args], check=True)
+
+
 def run_engine(engine: str, url_for, args, keep: Path | None) -> list[str]:
     print(f"== {engine}", flush=True)
     results = {}
@@ -392,7 +399,13 @@ def run_engine(engine: str, url_for, args, keep: Path | None) -> list[str]:
             home = Path(holder.name)
         try:
             env = base_env(home, url_for(scale, home))
+            dump = keep / f"postgresql-{scale}.dump" if keep and engine == "PostgreSQL" else None
+            if dump and dump.exists():  # a kept PostgreSQL database: restored, then this checkout's migrations
+                pg_tool("pg_restore", "--no-owner", "-d", env["DATABASE_URL"], str(dump))
+                (home / f"prepared-{scale}").write_text("restored")
             prepare(env, scale, home)
+            if dump and not dump.exists():
+                pg_tool("pg_dump", "-Fc", "-f", str(dump), env["DATABASE_URL"])
             start = time.perf_counter()
             results[scale] = measure(env, args.requests)
             print(f"  {scale}: measured in {time.perf_counter() - start:.0f} s", flush=True)
@@ -410,6 +423,8 @@ def in_postgres(args) -> int:
                 "--scales", ",".join(args.scales), "--requests", str(args.requests), "--today", args.today]
         if args.markdown:
             argv += ["--markdown", str(args.markdown)]
+        if args.keep:
+            argv += ["--keep", str(args.keep.resolve())]
         return subprocess.run(argv, env={**os.environ, "BENCH_PAGES_IN_CLUSTER": "1"}, check=False).returncode
     import psycopg
 
@@ -420,7 +435,7 @@ def in_postgres(args) -> int:
             c.execute(f"CREATE DATABASE pages_{scale}")
         return f"{server}/pages_{scale}"
 
-    write(args, run_engine("PostgreSQL", url_for, args, None))
+    write(args, run_engine("PostgreSQL", url_for, args, args.keep))
     return 0
 
 
@@ -445,7 +460,7 @@ def main() -> int:
     parser.add_argument("--today", default=TODAY,
                         help=f"the pinned business date, ISO (default {TODAY}, the demo's; the generated history "
                              "runs to 31/12/2025)")
-    parser.add_argument("--keep", type=Path, help="keep and reuse the prepared SQLite homes in this directory")
+    parser.add_argument("--keep", type=Path, help="keep and reuse the prepared databases in this directory")
     parser.add_argument("--markdown", type=Path, help="append the tables to this Markdown file")
     args = parser.parse_args()
     TODAY = args.today
