@@ -161,10 +161,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _name = DATABASES["default"]["NAME"]
     if _name and _name != ":memory:" and not TESTING:
         Path(_name).parent.mkdir(parents=True, exist_ok=True)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT: it compiles a page's queries whose estimated cost passes jit_above_cost (a correlated sum over a
-    # province's projects) — 100–150 ms of compiling for 50 ms of work, on every request. Pages are short queries.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"].setdefault("TEST", {})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
