@@ -37,3 +37,11 @@ proc_name = "dondoc-web"
 control_socket_disable = True
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"  # heartbeat files off the disk (gunicorn's advice for containers and VMs)
+
+
+def post_worker_init(worker):
+    """The application is loaded: move its objects (Django, the apps, the models: a few hundred thousand) out of the
+    garbage collector's sight, so that its full collections during requests walk only what requests allocate."""
+    import gc
+
+    gc.freeze()
