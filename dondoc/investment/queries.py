@@ -66,11 +66,23 @@ def rules_for(year: int, denominator: str | None = None) -> Rules:
 
 
 def rules_from_programs(year: int) -> Rules:
+    """The rules of ``year`` as the current program versions state them. A version's content never changes (a new
+    content is a new version), so the rules are derived once per process for a set of versions and a year, not on
+    each request (a year without stored rules decoded every program and parsed every task's text per home page)."""
     from dondoc.programs.queries import current_versions
 
+    versions = tuple(current_versions().order_by("program__issued_on", "pk").values_list("pk", "content_hash"))
+    return _rules_of_versions(versions, year)
+
+
+@lru_cache(maxsize=32)
+def _rules_of_versions(versions: tuple[tuple[int, str], ...], year: int) -> Rules:
+    from dondoc.programs.models import ProgramVersion
+
+    parsed = dict(ProgramVersion.objects.filter(pk__in=[pk for pk, _hash in versions]).values_list("pk", "parsed"))
     tasks: list[dict] = []
-    for version in current_versions().order_by("program__issued_on"):
-        tasks += version.parsed.get("tasks", [])
+    for pk, _hash in versions:
+        tasks += parsed[pk].get("tasks", [])
     return rules_mod.rules_from_tasks(tasks, year)
 
 

@@ -96,3 +96,21 @@ def test_officer_sees_only_their_investors(paid, personas):
     ev = queries.evaluate(year=2020, as_of=D(2020, 9, 30), user=personas.officer)
     assert [r.investor.name for r in ev.investors] == ["Ban QLDA Sở Tài chính"] and ev.scoped
     assert ev.province.plan == 1500 * MILLION
+
+
+def test_rules_from_the_program_are_derived_once_per_program_version(seed, seed_parsed, django_assert_num_queries):
+    """A year without stored rules takes them from the current program versions: derived once per process for those
+    versions (one query to list them on later calls, no document decoded), and again when a new version is loaded."""
+    import copy
+
+    from dondoc.core import clock
+    from dondoc.programs import actions as program_actions
+
+    first = queries.rules_from_programs(2020)
+    assert first.milestones and first.cut is not None  # the seed program states them
+    with django_assert_num_queries(1):
+        assert queries.rules_from_programs(2020) == first
+    changed = copy.deepcopy(seed_parsed)
+    changed["tasks"] = [t for t in changed["tasks"] if "60%" not in t.get("text", "")]
+    program_actions.load_program(actor=None, parsed=changed, source_name="v2", at=clock.now())
+    assert queries.rules_from_programs(2020).cut is None  # the new version has no cut rule
