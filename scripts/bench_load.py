@@ -146,6 +146,7 @@ class Stats:
         self.errors: collections.Counter = collections.Counter()
         self.samples: dict[str, str] = {}
         self.started = self.ended = 0.0
+        self.cpu = 0.0  # the client's own CPU time (this process) over the phase
 
     def error(self, kind: str, detail: str) -> None:
         self.errors[kind] += 1
@@ -250,10 +251,13 @@ async def run_users(base: str, usernames: list[str], duration: float, think: tup
     waiting, everyone_ready = [len(usernames)], asyncio.Event()
     setup.started = time.monotonic()
 
+    cpu = [time.process_time()]
+
     def arrived():
         waiting[0] -= 1
         if waiting[0] == 0:
             setup.ended = stats.started = time.monotonic()
+            setup.cpu, cpu[0] = time.process_time() - cpu[0], time.process_time()
             everyone_ready.set()
 
     async def one(i: int, username: str):
@@ -286,6 +290,7 @@ async def run_users(base: str, usernames: list[str], duration: float, think: tup
 
     await asyncio.gather(*(one(i, u) for i, u in enumerate(usernames)))
     stats.ended = time.monotonic()
+    stats.cpu = time.process_time() - cpu[0]
     return setup, stats
 
 
@@ -331,6 +336,8 @@ def table(title: str, stats: Stats) -> list[float]:
         print(line(kind, stats.latency[kind], seconds))
     if every:
         print(line("overall", every, seconds))
+        print(f"  the load client's own CPU: {stats.cpu:.1f} s ({stats.cpu / seconds:.0%} of a core; "
+              f"{stats.cpu / len(every) * 1000:.1f} ms a request, HTML forms read included)")
     return every
 
 
@@ -418,6 +425,16 @@ def prepare(env: dict, work: Path, scale: str = "demo", copy_of: Path | None = N
     made = (f"a copy of {copy_of} + migrate" if copy_of else
             "migrate + load_demo" + (f" + generate --scale {scale}" if scale != "demo" else ""))
     print(f"prepared: {made} (+ collectstatic) in {time.perf_counter() - start:.0f} s")
+    # Today's sweeps, recorded as the scheduler records them, one after the other: on deadline day they ran at
+    # dawn. Otherwise a fresh `serve` owes them all and starts them at once — at `large` scale a minute of both
+    # cores and write transactions of 10+ s, which is a restart's cost, not the load's.
+    start = time.perf_counter()
+    listed = subprocess.run([str(BIN / "dondoc"), "scheduler", "--list"], env=env, capture_output=True, text=True,
+                            check=True).stdout
+    names = [ln.split()[0] for ln in listed.splitlines() if ln.strip() and "(command not installed)" not in ln]
+    for name in names:
+        dondoc(env, "scheduler", "--run", name, log=log)
+    print(f"today's sweeps run before the server starts ({', '.join(names)}) in {time.perf_counter() - start:.0f} s")
 
 
 def usernames(env: dict, count: int) -> list[str]:
@@ -457,6 +474,28 @@ def wait_healthy(base: str, server: subprocess.Popen, log: Path, timeout: float 
     sys.exit(f"{tail(log)}\n/healthz did not answer 200 within {timeout:.0f} s (last: {last})")
 
 
+def settle(base: str, server: subprocess.Popen, log: Path, at_most: float) -> None:
+    """Wait until the sweepers a fresh start owes (backup, the daily checks, the outbox: all at once, as
+    subprocesses of the scheduler) have finished — /healthz shows none "running" — for at most ``at_most`` s, then
+    5 s more. At `large` scale they take a minute of both cores: a load started under them measures them."""
+    start = time.monotonic()
+    running: list[str] = []
+    while time.monotonic() - start < at_most:
+        if server.poll() is not None:
+            sys.exit(f"{tail(log)}\ndondoc serve exited with {server.returncode} while settling")
+        try:
+            sweepers = httpx.get(f"{base}/healthz", timeout=30).json().get("sweepers", {})
+        except (httpx.HTTPError, ValueError):
+            sweepers = {}
+        running = sorted(n for n, v in sweepers.items() if v.get("last_result") == "running")
+        if sweepers and not running:
+            break
+        time.sleep(2)
+    time.sleep(5)
+    print(f"settled in {time.monotonic() - start:.0f} s (the scheduler's owed runs at start"
+          + (f"; still running: {', '.join(running)})" if running else ")"), flush=True)
+
+
 def stop(server: subprocess.Popen) -> str:
     if server.poll() is not None:
         return f"had already exited ({server.returncode})"
@@ -473,8 +512,11 @@ def stop(server: subprocess.Popen) -> str:
 
 def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    # The mail relay accepts every message (Django's dummy backend), as a working relay does: with none, the outbox
+    # sweep would retry every generated e-mail each minute of the load (2,700 at `large`, ~15 s of CPU a minute).
     env.update(DATABASE_URL=database_url, DONDOC_HOME=str(home), DONDOC_TODAY=TODAY, DONDOC_INSECURE_HTTP="1",
-               DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0")
+               DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0",
+               DONDOC_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     prepare(env, work, args.scale, args.sqlite_copy if engine == "SQLite" else None)
     names = usernames(env, args.users)
     port = free_port()
@@ -487,13 +529,14 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
     try:
         wait_healthy(base, server, log)
         if args.settle:  # a fresh start runs the sweepers it owes (backup, checks): the load starts after them
-            print(f"settling {args.settle:.0f} s (the scheduler's owed runs at start)", flush=True)
-            time.sleep(args.settle)
+            settle(base, server, log, args.settle)
         setup, stats = asyncio.run(run_users(base, names, args.duration, (args.think_min, args.think_max)))
         css = next(iter(parse(httpx.get(f"{base}/accounts/login/").text).links), None)
         floor = asyncio.run(run_floor(base, css, args.users, stats.count)) if css else None
     finally:
         print(f"server: {stop(server)}")
+        if server.returncode not in (0, -signal.SIGTERM):
+            print(f"--- the server's log ---\n{tail(log)}")
     report(engine, setup, stats, floor, len(names))
     server_side(log, setup.count + stats.count, floor)
     if setup.errors or stats.errors:
@@ -535,8 +578,9 @@ def main() -> int:
     parser.add_argument("--today", default=TODAY,
                         help=f"the pinned business date, ISO (default {TODAY}; with --scale large use a date after the "
                              "generated history, e.g. 2026-01-05, so that this month's reports are still to write)")
-    parser.add_argument("--settle", type=float, default=30,
-                        help="seconds between the server's first healthy answer and the load (default 30)")
+    parser.add_argument("--settle", type=float, default=300,
+                        help="at most so many seconds between the server's first healthy answer and the load, while "
+                             "the sweepers a fresh start owes run (default 300; 0: no wait)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()
