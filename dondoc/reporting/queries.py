@@ -140,9 +140,12 @@ def get_report_for(user, pk: int) -> Report:
         raise Http404("no such report") from None
 
 
-def my_assignments(obligation: Obligation, agency: Agency) -> list[Assignment]:
-    return list(Assignment.objects.filter(task__version__in=current_versions().filter(program=obligation.program),
-                                          agency=agency).select_related("task").order_by("task__position"))
+def my_assignments(obligation: Obligation, agency: Agency, *, only: tuple[str, ...] = ()) -> list[Assignment]:
+    """The agency's assignments in the program's current version, in the program's order, with their task
+    (``only``: just these fields, e.g. what a page shows — a task row holds six JSON documents)."""
+    assignments = Assignment.objects.filter(task__version__in=current_versions().filter(program=obligation.program),
+                                            agency=agency).select_related("task").order_by("task__position")
+    return list(assignments.only(*only) if only else assignments)
 
 
 def program_by_number(number: str) -> ActionProgram:
