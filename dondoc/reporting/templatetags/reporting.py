@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -35,3 +36,11 @@ def split(value):
 @register.filter
 def get(mapping, key):
     return (mapping or {}).get(key)
+
+
+@register.simple_tag
+def status_options(statuses, current):
+    """The <option>s of a task row's status select (40 rows a report: one tag a row, not a loop of nodes)."""
+    return format_html_join("", "{}", ((format_html('<option value="{}" selected>{}</option>', v, label) if v == current
+                                         else format_html('<option value="{}">{}</option>', v, label),)
+                                        for v, label in statuses))
