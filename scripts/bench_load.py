@@ -1,9 +1,11 @@
 """Deadline-day load test: 50 agency users against the production runtime (`dondoc serve`), on loopback only.
 
 For each engine (SQLite in a temporary file; PostgreSQL in a throwaway cluster made by scripts/with-postgres) it
-prepares a database (migrate + load_demo) and a DONDOC_HOME (collectstatic; `dondoc serve` does it too), then starts
-exactly `dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off, waits for /healthz to answer 200, and runs
-USERS simulated agency users in two phases:
+prepares a database (migrate + load_demo) and a DONDOC_HOME (collectstatic; `dondoc serve` does it too), runs today's
+sweeps (`dondoc scheduler --run NAME`, one after the other: they ran at dawn), then starts exactly
+`dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off and a mail relay that accepts (Django's dummy
+backend), waits for /healthz to answer 200 and to show no sweep running, and runs USERS simulated agency users in
+two phases:
 - log-in phase, a new user every 200 ms: GET the login page (CSRF token), POST the login, open the reports page and
   press its "Report of … for <this month>" button (POST /reports/open/);
 - work phase, --duration seconds from the moment every user is in: home `/`, the report form, think, save a draft
