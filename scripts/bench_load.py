@@ -1,9 +1,11 @@
 """Deadline-day load test: 50 agency users against the production runtime (`dondoc serve`), on loopback only.
 
 For each engine (SQLite in a temporary file; PostgreSQL in a throwaway cluster made by scripts/with-postgres) it
-prepares a database (migrate + load_demo) and a DONDOC_HOME (collectstatic; `dondoc serve` does it too), then starts
-exactly `dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off, waits for /healthz to answer 200, and runs
-USERS simulated agency users in two phases:
+prepares a database (migrate + load_demo) and a DONDOC_HOME (collectstatic; `dondoc serve` does it too), runs today's
+sweeps (`dondoc scheduler --run NAME`, one after the other: they ran at dawn), then starts exactly
+`dondoc serve --bind 127.0.0.1:PORT --workers N` with DEBUG off and a mail relay that accepts (Django's dummy
+backend), waits for /healthz to answer 200 and to show no sweep running, and runs USERS simulated agency users in
+two phases:
 - log-in phase, a new user every 200 ms: GET the login page (CSRF token), POST the login, open the reports page and
   press its "Report of … for <this month>" button (POST /reports/open/);
 - work phase, --duration seconds from the moment every user is in: home `/`, the report form, think, save a draft
@@ -47,11 +49,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+import lxml.html
+
+try:
+    import sniffio  # noqa: F401
+except ImportError:
+    # httpcore runs `import sniffio` at each new connection; a failed import is not cached, so each one searched the
+    # whole sys.path again (~1 ms of the client's CPU a connection). None in sys.modules fails it at once.
+    sys.modules["sniffio"] = None
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -65,68 +74,51 @@ LIMITS = httpx.Limits(keepalive_expiry=1.0)
 
 # --- HTML forms, read as a browser reads them -------------------------------------------------------------------
 
-class _Forms(HTMLParser):
-    """Every <form> of a page: its action, method, successful controls and submit buttons."""
+class _Forms:
+    """Every <form> of a page: its action, method, successful controls (what a browser posts: not disabled; a
+    checkbox or radio only when checked; a select's selected option, else its first) and submit buttons; and the
+    page's stylesheets. Read with lxml's HTML parser (libxml2, in C): Python's HTMLParser cost the load client
+    ~10 ms a report form, on the cores it shares with the server."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []
-        self._form: dict | None = None
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text: list[str] = []
-        self.links: list[str] = []
+    def __init__(self, html: str):
+        doc = lxml.html.document_fromstring(html) if html.strip() else lxml.html.document_fromstring("<html></html>")
+        self.links = [el.get("href") for el in doc.iter("link") if el.get("rel") == "stylesheet" and el.get("href")]
+        self.forms = [self._form(f) for f in doc.iter("form")]
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "link" and a.get("rel") == "stylesheet" and a.get("href"):
-            self.links.append(a["href"])
-        if tag == "form":
-            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                          "fields": [], "buttons": [], "selects": {}}
-            self.forms.append(self._form)
-        if self._form is None:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = (a.get("type") or "text").lower()
-            if kind in ("submit", "button", "image"):
-                self._form["buttons"].append((name, a.get("value", "")))
-            elif kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self._form["fields"].append((name, a.get("value", "on")))
-            elif kind != "file":
-                self._form["fields"].append((name, a.get("value", "")))
-        elif tag == "button" and name:
-            self._form["buttons"].append((name, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-        elif tag == "select" and name:
-            self._select = name
-            self._form["selects"][name] = None
-        elif tag == "option" and self._select and (self._form["selects"][self._select] is None or "selected" in a):
-            # The selected option, else the first one (what a browser submits for a single select).
-            self._form["selects"][self._select] = a.get("value", "")
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "textarea" and self._textarea is not None and self._form is not None:
-            self._form["fields"].append((self._textarea, "".join(self._text)))
-            self._textarea = None
-        elif tag == "select" and self._select is not None and self._form is not None:
-            self._form["fields"].append((self._select, self._form["selects"][self._select] or ""))
-            self._select = None
-        elif tag == "form":
-            self._form = None
+    @staticmethod
+    def _form(form) -> dict:
+        found = {"action": form.get("action") or "", "method": (form.get("method") or "get").lower(),
+                 "fields": [], "buttons": [], "selects": {}}
+        for el in form.iter("input", "button", "select", "textarea"):
+            name = el.get("name")
+            if not name:
+                continue
+            if el.tag == "button":
+                found["buttons"].append((name, el.get("value", "")))
+            elif el.get("disabled") is not None:
+                continue
+            elif el.tag == "input":
+                kind = (el.get("type") or "text").lower()
+                if kind in ("submit", "button", "image"):
+                    found["buttons"].append((name, el.get("value", "")))
+                elif kind in ("checkbox", "radio"):
+                    if el.get("checked") is not None:
+                        found["fields"].append((name, el.get("value", "on")))
+                elif kind != "file":
+                    found["fields"].append((name, el.get("value", "")))
+            elif el.tag == "textarea":
+                found["fields"].append((name, el.text or ""))
+            else:  # select: the selected option, else the first one (what a browser submits for a single select)
+                options = list(el.iter("option"))
+                chosen = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+                value = "" if chosen is None else chosen.get("value", (chosen.text or "").strip())
+                found["selects"][name] = value
+                found["fields"].append((name, value))
+        return found
 
 
 def parse(html: str) -> _Forms:
-    p = _Forms()
-    p.feed(html)
-    return p
+    return _Forms(html)
 
 
 def form_with(page: _Forms, *, button: tuple[str, str] | None = None, field: str | None = None) -> dict | None:
@@ -146,6 +138,7 @@ class Stats:
         self.errors: collections.Counter = collections.Counter()
         self.samples: dict[str, str] = {}
         self.started = self.ended = 0.0
+        self.cpu = 0.0  # the client's own CPU time (this process) over the phase
 
     def error(self, kind: str, detail: str) -> None:
         self.errors[kind] += 1
@@ -250,10 +243,13 @@ async def run_users(base: str, usernames: list[str], duration: float, think: tup
     waiting, everyone_ready = [len(usernames)], asyncio.Event()
     setup.started = time.monotonic()
 
+    cpu = [time.process_time()]
+
     def arrived():
         waiting[0] -= 1
         if waiting[0] == 0:
             setup.ended = stats.started = time.monotonic()
+            setup.cpu, cpu[0] = time.process_time() - cpu[0], time.process_time()
             everyone_ready.set()
 
     async def one(i: int, username: str):
@@ -286,6 +282,7 @@ async def run_users(base: str, usernames: list[str], duration: float, think: tup
 
     await asyncio.gather(*(one(i, u) for i, u in enumerate(usernames)))
     stats.ended = time.monotonic()
+    stats.cpu = time.process_time() - cpu[0]
     return setup, stats
 
 
@@ -331,6 +328,8 @@ def table(title: str, stats: Stats) -> list[float]:
         print(line(kind, stats.latency[kind], seconds))
     if every:
         print(line("overall", every, seconds))
+        print(f"  the load client's own CPU: {stats.cpu:.1f} s ({stats.cpu / seconds:.0%} of a core; "
+              f"{stats.cpu / len(every) * 1000:.1f} ms a request, HTML forms read included)")
     return every
 
 
@@ -418,6 +417,16 @@ def prepare(env: dict, work: Path, scale: str = "demo", copy_of: Path | None = N
     made = (f"a copy of {copy_of} + migrate" if copy_of else
             "migrate + load_demo" + (f" + generate --scale {scale}" if scale != "demo" else ""))
     print(f"prepared: {made} (+ collectstatic) in {time.perf_counter() - start:.0f} s")
+    # Today's sweeps, recorded as the scheduler records them, one after the other: on deadline day they ran at
+    # dawn. Otherwise a fresh `serve` owes them all and starts them at once — at `large` scale a minute of both
+    # cores and write transactions of 10+ s, which is a restart's cost, not the load's.
+    start = time.perf_counter()
+    listed = subprocess.run([str(BIN / "dondoc"), "scheduler", "--list"], env=env, capture_output=True, text=True,
+                            check=True).stdout
+    names = [ln.split()[0] for ln in listed.splitlines() if ln.strip() and "(command not installed)" not in ln]
+    for name in names:
+        dondoc(env, "scheduler", "--run", name, log=log)
+    print(f"today's sweeps run before the server starts ({', '.join(names)}) in {time.perf_counter() - start:.0f} s")
 
 
 def usernames(env: dict, count: int) -> list[str]:
@@ -457,6 +466,28 @@ def wait_healthy(base: str, server: subprocess.Popen, log: Path, timeout: float 
     sys.exit(f"{tail(log)}\n/healthz did not answer 200 within {timeout:.0f} s (last: {last})")
 
 
+def settle(base: str, server: subprocess.Popen, log: Path, at_most: float) -> None:
+    """Wait until the sweepers a fresh start owes (backup, the daily checks, the outbox: all at once, as
+    subprocesses of the scheduler) have finished — /healthz shows none "running" — for at most ``at_most`` s, then
+    5 s more. At `large` scale they take a minute of both cores: a load started under them measures them."""
+    start = time.monotonic()
+    running: list[str] = []
+    while time.monotonic() - start < at_most:
+        if server.poll() is not None:
+            sys.exit(f"{tail(log)}\ndondoc serve exited with {server.returncode} while settling")
+        try:
+            sweepers = httpx.get(f"{base}/healthz", timeout=30).json().get("sweepers", {})
+        except (httpx.HTTPError, ValueError):
+            sweepers = {}
+        running = sorted(n for n, v in sweepers.items() if v.get("last_result") == "running")
+        if sweepers and not running:
+            break
+        time.sleep(2)
+    time.sleep(5)
+    print(f"settled in {time.monotonic() - start:.0f} s (the scheduler's owed runs at start"
+          + (f"; still running: {', '.join(running)})" if running else ")"), flush=True)
+
+
 def stop(server: subprocess.Popen) -> str:
     if server.poll() is not None:
         return f"had already exited ({server.returncode})"
@@ -473,8 +504,11 @@ def stop(server: subprocess.Popen) -> str:
 
 def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    # The mail relay accepts every message (Django's dummy backend), as a working relay does: with none, the outbox
+    # sweep would retry every generated e-mail each minute of the load (2,700 at `large`, ~15 s of CPU a minute).
     env.update(DATABASE_URL=database_url, DONDOC_HOME=str(home), DONDOC_TODAY=TODAY, DONDOC_INSECURE_HTTP="1",
-               DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0")
+               DONDOC_SECRET_KEY=secrets.token_urlsafe(50), DONDOC_DEBUG="0",
+               DONDOC_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     prepare(env, work, args.scale, args.sqlite_copy if engine == "SQLite" else None)
     names = usernames(env, args.users)
     port = free_port()
@@ -487,13 +521,14 @@ def run_engine(engine: str, database_url: str, work: Path, home: Path, args) -> 
     try:
         wait_healthy(base, server, log)
         if args.settle:  # a fresh start runs the sweepers it owes (backup, checks): the load starts after them
-            print(f"settling {args.settle:.0f} s (the scheduler's owed runs at start)", flush=True)
-            time.sleep(args.settle)
+            settle(base, server, log, args.settle)
         setup, stats = asyncio.run(run_users(base, names, args.duration, (args.think_min, args.think_max)))
         css = next(iter(parse(httpx.get(f"{base}/accounts/login/").text).links), None)
         floor = asyncio.run(run_floor(base, css, args.users, stats.count)) if css else None
     finally:
         print(f"server: {stop(server)}")
+        if server.returncode not in (0, -signal.SIGTERM):
+            print(f"--- the server's log ---\n{tail(log)}")
     report(engine, setup, stats, floor, len(names))
     server_side(log, setup.count + stats.count, floor)
     if setup.errors or stats.errors:
@@ -535,8 +570,9 @@ def main() -> int:
     parser.add_argument("--today", default=TODAY,
                         help=f"the pinned business date, ISO (default {TODAY}; with --scale large use a date after the "
                              "generated history, e.g. 2026-01-05, so that this month's reports are still to write)")
-    parser.add_argument("--settle", type=float, default=30,
-                        help="seconds between the server's first healthy answer and the load (default 30)")
+    parser.add_argument("--settle", type=float, default=300,
+                        help="at most so many seconds between the server's first healthy answer and the load, while "
+                             "the sweepers a fresh start owes run (default 300; 0: no wait)")
     parser.add_argument("--think-min", type=float, default=0.5)
     parser.add_argument("--think-max", type=float, default=2.0)
     args = parser.parse_args()

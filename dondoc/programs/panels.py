@@ -5,7 +5,8 @@ from . import queries
 
 def tasks(request, today):
     """Counts per status and the agencies with most overdue assignments: COUNT … GROUP BY queries only."""
-    counts = queries.status_counts(queries.tasks_as_of(request.user, today))
+    # Each task's rolled-up status only: the register's per-user column (my_status) is not shown here.
+    counts = queries.status_counts(queries.scoped_tasks(request.user).annotate(status=queries.task_bucket_sql(today)))
     total = sum(n for _, n in counts)
     if not total:
         return None

@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     F,
     Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -18,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
 from dondoc import access
@@ -110,20 +112,22 @@ def assignment_bucket_sql(as_of: dt.date) -> Case:
     return Case(*(When(c[b], then=Value(b)) for b in task_status.BUCKETS), output_field=CharField())
 
 
-def task_bucket_sql(as_of: dt.date) -> Case:
-    """``task_status.rollup`` of a Task row from its lead assignments (its own deadline when it has none)."""
+def task_bucket_sql(as_of: dt.date) -> Coalesce:
+    """``task_status.rollup`` of a Task row from its lead assignments (its own deadline when it has none).
+
+    The rollup is the most urgent lead bucket in ``BUCKETS`` order (overdue, open, regular, done late, done on
+    time): one correlated subquery, over the ``assignment_status`` index, takes the MIN of each lead's bucket
+    prefixed by its rank ("0overdue" < "1open" < …) and drops the digit — one subquery to build and run per task,
+    where an EXISTS per bucket took five."""
     c = _conditions(as_of)
-    leads = Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD)
-    return Case(
-        When(Exists(leads.filter(c[task_status.OVERDUE])), then=Value(task_status.OVERDUE)),
-        When(Exists(leads.filter(c[task_status.OPEN])), then=Value(task_status.OPEN)),
-        When(Exists(leads.filter(c[task_status.REGULAR])), then=Value(task_status.REGULAR)),
-        When(Exists(leads.filter(c[task_status.DONE_LATE])), then=Value(task_status.DONE_LATE)),
-        When(Exists(leads), then=Value(task_status.DONE_ON_TIME)),  # all done, none late
-        When(deadline__isnull=True, then=Value(task_status.REGULAR)),
-        When(deadline__lt=as_of, then=Value(task_status.OVERDUE)),
-        default=Value(task_status.OPEN), output_field=CharField(),
-    )
+    ranked = Case(*(When(c[b], then=Value(f"{i}{b}")) for i, b in enumerate(task_status.BUCKETS)),
+                  output_field=CharField())
+    leads = (Assignment.objects.filter(task=OuterRef("pk"), role=AssignmentRole.LEAD).order_by().values("task")
+             .annotate(b=Substr(Min(ranked), 2)).values("b"))
+    own = Case(When(deadline__isnull=True, then=Value(task_status.REGULAR)),
+               When(deadline__lt=as_of, then=Value(task_status.OVERDUE)),
+               default=Value(task_status.OPEN), output_field=CharField())
+    return Coalesce(Subquery(leads, output_field=CharField()), own, output_field=CharField())
 
 
 def scoped_tasks(user):

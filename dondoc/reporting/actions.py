@@ -134,7 +134,8 @@ def save_draft(*, actor, report: Report, data: dict, at: dt.datetime, on: dt.dat
                version: int | None = None) -> Report:
     """``version``: the one the form was opened with; a stale one raises ``StaleEdit`` (nothing saved)."""
     _require(access.can(actor, "report.edit", report.agency))
-    report = Report.objects.select_for_update().get(pk=report.pk)
+    # Its obligation and agency in the same read (the checks and the audit row use both); only the report is locked.
+    report = Report.objects.select_for_update(of=("self",)).select_related("obligation", "agency").get(pk=report.pk)
     _editable(report, on or timezone.localdate(at))
     content = _clean(report, data)
     check_version(report, version, unchanged=content == report.draft, kinds=("report.save", "report.create"))

@@ -12,7 +12,6 @@ from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core.calendar import get_calendar
 from dondoc.domain import reporting_cycle as rc
-from dondoc.domain.text import sort_key
 from dondoc.domain.workdays import WorkCalendar
 from dondoc.programs.models import ActionProgram, Assignment
 from dondoc.programs.queries import current_versions
@@ -49,8 +48,9 @@ def due_rule(obligation: Obligation) -> str:
     return f"{reading} {obligation.due_day}: {first}; trùng ngày nghỉ thì {roll}"
 
 
-def reporters(obligation: Obligation, period: dt.date | None = None) -> list[Agency]:
-    """The agencies expected to report, in Vietnamese name order."""
+def reporters(obligation: Obligation, period: dt.date | None = None, *, among=None) -> list[Agency]:
+    """The agencies expected to report, in Vietnamese name order (``sort_name``, sorted by the database);
+    ``among``: only these (a queryset of agencies, e.g. those a user may see)."""
     if obligation.all_assigned:
         assigned = Assignment.objects.filter(
             agency=OuterRef("pk"), task__version__in=current_versions().filter(program=obligation.program_id))
@@ -59,7 +59,9 @@ def reporters(obligation: Obligation, period: dt.date | None = None) -> list[Age
         agencies = obligation.reporters.all()
     if period:
         agencies = agencies.filter(pk__in=Agency.objects.active_on(period))
-    return sorted(agencies, key=lambda a: sort_key(a.name))
+    if among is not None:
+        agencies = agencies.filter(pk__in=among.order_by().values("pk"))
+    return list(agencies.order_by("sort_name", "code"))
 
 
 def periods(obligation: Obligation, as_of: dt.date) -> list[dt.date]:
@@ -104,10 +106,8 @@ def grid(user, obligation: Obligation, period_list: list[dt.date], as_of: dt.dat
          everything: bool = False, cal: WorkCalendar | None = None) -> list[Row]:
     """Agencies × periods: those ``user`` may see, or every agency with ``everything=True`` (the consolidated
     report). Reads only the reports of these periods and agencies, and the calendar once."""
-    agencies = reporters(obligation)
-    if access.partial(user, everything):
-        visible = set(access.scope(user, Agency.objects.all()).values_list("pk", flat=True))
-        agencies = [a for a in agencies if a.pk in visible]
+    among = access.scope(user, Agency.objects.all()) if access.partial(user, everything) else None
+    agencies = reporters(obligation, among=among)
     reports = {(r.agency_id, r.period): r for r in
                Report.objects.filter(obligation=obligation, period__in=period_list,
                                      agency__in=[a.pk for a in agencies]).only(*GRID_FIELDS).order_by()}
@@ -140,9 +140,12 @@ def get_report_for(user, pk: int) -> Report:
         raise Http404("no such report") from None
 
 
-def my_assignments(obligation: Obligation, agency: Agency) -> list[Assignment]:
-    return list(Assignment.objects.filter(task__version__in=current_versions().filter(program=obligation.program),
-                                          agency=agency).select_related("task").order_by("task__position"))
+def my_assignments(obligation: Obligation, agency: Agency, *, only: tuple[str, ...] = ()) -> list[Assignment]:
+    """The agency's assignments in the program's current version, in the program's order, with their task
+    (``only``: just these fields, e.g. what a page shows — a task row holds six JSON documents)."""
+    assignments = Assignment.objects.filter(task__version__in=current_versions().filter(program=obligation.program),
+                                            agency=agency).select_related("task").order_by("task__position")
+    return list(assignments.only(*only) if only else assignments)
 
 
 def program_by_number(number: str) -> ActionProgram:

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -202,8 +204,13 @@ def _render_detail(request, report, can_edit, can_submit, can_review, posted=Non
     if posted:  # the posted rows carry only the edited fields: the task's key and role come from the report
         base = {t["assignment"]: t for t in report.draft.get("tasks", [])}
         content = {**posted, "tasks": [{**base.get(t["assignment"], {}), **t} for t in posted.get("tasks", [])]}
-    assignments = {a.pk: a for a in queries.my_assignments(report.obligation, report.agency)}
-    tasks = [{**t, "assignment_obj": assignments.get(t["assignment"])} for t in content.get("tasks", [])]
+    assignments = {a.pk: a for a in queries.my_assignments(report.obligation, report.agency,
+                                                           only=("pk", "task_id", "task__text"))}
+    tasks = []
+    for t in content.get("tasks", []):
+        a = assignments.get(t["assignment"])  # None: no longer assigned in the current version
+        tasks.append({**t, "url": reverse("tasks:detail", args=[a.task_id]) if a else "",
+                      "title": Truncator(a.task.text).words(40) if a else ""})
     indicators = [(i, content.get("indicators", {}).get(i.code, ""))
                   for i in report.obligation.indicators.filter(agency=report.agency)]
     cal = _calendar(request)

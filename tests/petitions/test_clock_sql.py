@@ -84,3 +84,26 @@ def test_duplicates_read_the_stored_match_text(make_petition):
     Petition.objects.filter(pk=b.pk).update(match_text="")  # a row not backfilled yet still matches
     assert [p.pk for p, _score in queries.duplicates(f"{a.subject} {a.text}", exclude=a)] == [b.pk]
     assert rebuild_match_texts() == 1 and rebuild_match_texts() == 0
+
+
+@pytest.mark.parametrize("as_of", [D(2021, 2, 9), D(2021, 2, 18), D(2021, 2, 20)], ids=str)
+def test_an_agency_panel_counts_what_the_province_counts_of_its_petitions(rows, personas, as_of):
+    """An agency's panel counts in one pass over its petitions, the province's with one index per count: the same
+    figures for the same petitions (led by the agency or coordinated by it; a merged one never waits)."""
+    from dondoc.accounts.models import Agency
+
+    stc, ct = Agency.objects.get(code="STC"), Agency.objects.get(code="CT")
+    rows.filter(reference__regex=r"[01]$").update(lead_agency=stc)
+    rows.filter(reference__endswith="2").update(lead_agency=stc, state=State.MERGED)
+    for p in rows.filter(reference__endswith="3"):
+        p.coordinators.add(stc)
+    rows.filter(reference__endswith="4").update(lead_agency=ct)  # not STC's
+
+    mine = rows.filter(reference__regex=r"[0123]$")
+    province = queries.panel_counts(personas.admin, as_of)
+    expected = queries.PanelCounts(
+        open=mine.filter(state__in=queries.OPEN).count(),
+        overdue=queries.waiting_as_of(mine, as_of).filter(queries.Clock(as_of, {}).overdue()).count(),
+        answered_this_month=mine.filter(answered_on__gte=as_of.replace(day=1), answered_on__lte=as_of).count())
+    assert queries.panel_counts(personas.officer, as_of) == expected
+    assert expected.overdue > 0 and expected.open > 0 and province.open == rows.filter(state__in=queries.OPEN).count()

@@ -103,3 +103,19 @@ def test_home_panel_shows_this_period(client_for, obligation, at):
 def test_submitted_version_page(client_for, stc_report, personas, persona, status):
     actions.submit(actor=personas.head, report=stc_report, at=clock.now())
     assert client_for(persona).get(f"/reports/{stc_report.pk}/v/1/").status_code == status
+
+
+def test_the_form_links_each_task_and_keeps_its_status(client_for, stc_report, personas):
+    """Each task row links to the task (its text as the link's title) and its status select shows the saved one."""
+    from dondoc.reporting import queries
+
+    first = stc_report.draft["tasks"][0]
+    assignment = next(a for a in queries.my_assignments(stc_report.obligation, stc_report.agency)
+                      if a.pk == first["assignment"])
+    actions.save_draft(actor=personas.officer, report=stc_report,
+                       data={"tasks": [{"assignment": first["assignment"], "status": "done"}]}, at=clock.now())
+    page = client_for("officer").get(f"/reports/{stc_report.pk}/").text
+    row = page.split(f'name="status-{first["assignment"]}"')[1].split("</select>")[0]
+    assert '<option value="done" selected>' in row and row.count("selected") == 1
+    assert f'href="/tasks/{assignment.task_id}/"' in page
+    assert f'title="{assignment.task.text.split()[0]}' in page
