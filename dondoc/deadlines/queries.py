@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
+from django.db.models.functions import ExtractMonth, RowNumber
 from django.http import Http404
 
 from dondoc import access
@@ -39,6 +40,13 @@ def get_dossier_for(user, pk: int) -> Dossier:
         return dossiers_for(user).get(pk=pk)
     except (Dossier.DoesNotExist, ValueError):
         raise Http404("no such dossier") from None
+
+
+def agencies_with_dossiers(user):
+    """The agencies ``user`` sees that have a dossier (the list's filter): one index probe per agency, not a join
+    over every dossier."""
+    has = Exists(Dossier.objects.filter(agency=OuterRef("pk")))
+    return access.scope(user, Agency.objects.filter(has)).order_by("code")
 
 
 def types():
@@ -87,11 +95,9 @@ def _sql_q(state: str, as_of: dt.date) -> Q:
     settled = Q(clock_settled_on__isnull=True) | Q(clock_settled_on__lte=as_of)
 
     def running(q: Q) -> Q:
-        # Not completed as of the day: two branches, so that each can use its own index (SQLite does not
-        # distribute an OR for the planner; open dossiers have a partial index on their due date).
-        return (Q(completed_on__isnull=True) & settled & q) | (Q(completed_on__gt=as_of) & settled & q)
+        return _running(as_of, settled & q)
 
-    q = {
+    return {  # completed by the day implies received by it (dossier_completed_after_received)
         sla.ON_TIME: done & Q(due_on__isnull=False, completed_on__lte=F("due_on")),
         sla.LATE: done & Q(due_on__isnull=False, completed_on__gt=F("due_on")),
         sla.PAUSED: (done & Q(due_on__isnull=True)) | running(Q(due_on__isnull=True)),
@@ -99,7 +105,15 @@ def _sql_q(state: str, as_of: dt.date) -> Q:
         sla.DUE_SOON: running(Q(due_on__gte=as_of, due_soon_from__lte=as_of)),
         sla.OPEN: running(Q(due_on__gte=as_of, due_soon_from__gt=as_of)),
     }[state]
-    return Q(received_on__lte=as_of) & q
+
+
+def _running(as_of: dt.date, q: Q | None = None) -> Q:
+    """Received by ``as_of`` and not completed by it, and ``q``: two branches, each with every condition, so
+    that each reads its own index alone (SQLite does not distribute an OR for the planner: with the receipt
+    date outside the OR, the rows of the second branch — every dossier completed after the day — were read
+    from the table to check it)."""
+    received = Q(received_on__lte=as_of) & (q or Q())
+    return (Q(completed_on__isnull=True) & received) | (Q(completed_on__gt=as_of) & received)
 
 
 class States:
@@ -109,10 +123,13 @@ class States:
 
     def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None):
         self.as_of, self.cal = as_of, cal or calendar.get_calendar()
-        pending = dossiers.filter(received_on__lte=as_of, clock_settled_on__isnull=False, clock_settled_on__gt=as_of).filter(
-            Q(completed_on__isnull=True) | Q(completed_on__gt=as_of)
-        ).select_related("type", "agency").prefetch_related("pauses")
+        pending = dossiers.filter(_running(as_of, Q(clock_settled_on__isnull=False, clock_settled_on__gt=as_of)))
+        pending = pending.select_related("type", "agency").prefetch_related("pauses")
         self.pending = {r.dossier.pk: r for r in evaluate(pending, as_of, self.cal)}
+        self._ids: dict[tuple[int, str], list[int]] = {}  # (queryset, state) -> the first ids in list order
+        self._asked: dict[tuple[int, str], int] = {}  # ... and how many were asked (fewer found: the state has no more)
+        self._wanted: set[int] = set()
+        self._rows: dict[int, Row] = dict(self.pending)
 
     def q(self, state: str) -> Q:
         """The dossiers in ``state`` as of the day."""
@@ -160,7 +177,7 @@ class States:
             on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))),
             late=Count("pk", filter=Q(completed_on__gt=F("due_on"))),
         )
-        running = dossiers.filter(Q(completed_on__isnull=True) | Q(completed_on__gt=a), received_on__lte=a)
+        running = dossiers.filter(_running(a))
         found = dict(running.annotate(rank=self.rank()).order_by().values_list("rank")
                      .annotate(n=Count("pk")).values_list("rank", "n"))
         counts = {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
@@ -171,6 +188,47 @@ class States:
     def rows(self, dossiers: QuerySet) -> list[Row]:
         """``dossiers`` (already filtered and sliced by the caller) with their full clocks."""
         return evaluate(dossiers.select_related("type", "agency").prefetch_related("pauses"), self.as_of, self.cal)
+
+    def ordered_ids(self, dossiers: QuerySet, state: str, lo: int, hi: int) -> list[int]:
+        """The ids of ``dossiers`` in ``state`` from ``lo`` to ``hi`` in list order (due date, id): an id-only
+        query that reads the clock index, not the rows. A slice within one already read for the same queryset
+        (the list's first page and a section above it) reads nothing."""
+        key = (id(dossiers), state)
+        if (have := self._ids.get(key)) is not None and (hi <= len(have) or len(have) < self._asked[key]):
+            return have[lo:hi]
+        ids = list(dossiers.filter(self.q(state)).annotate(due_as_of=self.due())
+                   .order_by(F("due_as_of").asc(nulls_last=True), "pk").values_list("pk", flat=True)[lo:hi])
+        if lo == 0:
+            self._ids[key], self._asked[key] = ids, hi
+        return ids
+
+    def shown(self, ids: list[int]) -> LazyRows:
+        """The rows of ``ids`` with their full clocks, read when first shown — together with every other list
+        handed out before (one query for the dossiers, one for their pauses)."""
+        self._wanted.update(ids)
+        return LazyRows(self, ids)
+
+    def _row(self, pk: int) -> Row:
+        if pk not in self._rows:
+            missing = self._wanted - self._rows.keys()
+            qs = Dossier.objects.filter(pk__in=missing).select_related("type", "agency").prefetch_related("pauses")
+            self._rows.update((r.dossier.pk, r) for r in evaluate(qs, self.as_of, self.cal))
+        return self._rows[pk]
+
+
+class LazyRows(Sequence):
+    """Rows handed out by ``States.shown``: a sequence that reads its dossiers on first use."""
+
+    def __init__(self, states: States, ids: list[int]):
+        self.states, self.ids = states, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return [self.states._row(pk) for pk in self.ids[item]]
+        return self.states._row(self.ids[item])
 
 
 class StateOrdered:
@@ -187,17 +245,15 @@ class StateOrdered:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, item: slice) -> list[Row]:
+    def __getitem__(self, item: slice) -> LazyRows:
         start, stop = item.start or 0, item.stop
-        out, offset = [], 0
+        ids, offset = [], 0
         for state, n in self.segments:
             lo, hi = max(start - offset, 0), min(stop - offset, n)
             if lo < hi:
-                qs = (self.dossiers.filter(self.states.q(state)).annotate(due_as_of=self.states.due())
-                      .order_by(F("due_as_of").asc(nulls_last=True), "pk"))
-                out += self.states.rows(qs[lo:hi])
+                ids += self.states.ordered_ids(self.dossiers, state, lo, hi)
             offset += n
-        return out
+        return self.states.shown(ids)
 
 
 @dataclass(frozen=True)
@@ -206,21 +262,25 @@ class ComplianceTable:
     rows: list[tuple[Agency, list[sla.Rate | None], sla.Rate]]  # agency, per month, whole period
 
 
+class _Month(ExtractMonth):
+    """The month (1–12) of a date column. On SQLite Django extracts it by calling a Python function per row; a
+    stored date there is "yyyy-mm-dd" text, so the month is its characters 6–7."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(substr({sql}, 6, 2) AS integer)", params
+
+
 def compliance_table(dossiers: QuerySet, as_of: dt.date) -> ComplianceTable:
-    """Per agency, per month of the year of ``as_of`` up to its month: completed on time ÷ completed (one
-    grouped query; a completion's state needs only the stored due date)."""
+    """Per agency, per month of the year of ``as_of`` up to its month: completed on time ÷ completed (one query
+    grouped by agency and month of completion; a completion's state needs only the stored due date)."""
     months = [dt.date(as_of.year, m, 1) for m in range(1, as_of.month + 1)]
     done = dossiers.filter(completed_on__gte=months[0], completed_on__lte=as_of, due_on__isnull=False).order_by()
-    aggregates = {}
-    for m in months:  # plain date comparisons: no per-row function (SQLite's month extraction is Python)
-        in_month = Q(completed_on__gte=m, completed_on__lt=(m + dt.timedelta(days=31)).replace(day=1))
-        aggregates[f"done_{m.month}"] = Count("pk", filter=in_month)
-        aggregates[f"ok_{m.month}"] = Count("pk", filter=in_month & Q(completed_on__lte=F("due_on")))
+    grouped = done.annotate(month=_Month("completed_on")).values("agency_id", "month").annotate(
+        completed=Count("pk"), on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))))
     per: dict[int, dict[int, sla.Rate]] = defaultdict(dict)
-    for g in done.values("agency_id").annotate(**aggregates):
-        for m in months:
-            if g[f"done_{m.month}"]:
-                per[g["agency_id"]][m.month] = sla.Rate(g[f"ok_{m.month}"], g[f"done_{m.month}"])
+    for g in grouped:
+        per[g["agency_id"]][g["month"]] = sla.Rate(g["on_time"], g["completed"])
     agencies = Agency.objects.in_bulk(list(per))
     out = []
     for agency_id, per_month in sorted(per.items(), key=lambda kv: agencies[kv[0]].code):
