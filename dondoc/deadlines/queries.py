@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
-from django.db.models.functions import ExtractMonth, RowNumber
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import ExtractMonth
 from django.http import Http404
 
 from dondoc import access
@@ -297,29 +297,30 @@ def week_end(today: dt.date) -> dt.date:
 
 
 @dataclass(frozen=True)
-class AttentionGroup:
-    rows: list[Row]  # the most urgent few
-    count: int  # all of the agency's dossiers overdue or due this week
+class Attention:
+    overdue: int  # dossiers overdue as of the day
+    due_this_week: int  # dossiers running and due by the end of its week
+    agencies: list[tuple[Agency, int, int]]  # the agencies with the most of them: (agency, overdue, due this week)
+    more_agencies: int  # agencies with some that are not listed
+    rows: list[Row]  # the most urgent few, whatever their agency
 
 
-def attention(user, today: dt.date, per_agency: int = 3) -> dict[Agency, AttentionGroup]:
-    """Dossiers overdue or due by the end of this week, by agency (for the home panel): a grouped count and the
-    ``per_agency`` most urgent rows of each agency (one windowed query)."""
-    end = week_end(today)
-    active = dossiers_for(user).filter(completed_on__isnull=True)
+def attention(user, today: dt.date, rows: int = 5, agencies: int = 10) -> Attention:
+    """Dossiers overdue or due by the end of this week (the home panel): counts per agency in one grouped query,
+    the ``agencies`` agencies with the most of them, and the ``rows`` most urgent dossiers (oldest due date
+    first) — what the panel shows, whatever the number of dossiers."""
+    active = dossiers_for(user).select_related(None).prefetch_related(None).filter(completed_on__isnull=True)
     states = States(active, today)
-    wanted = states.q(sla.OVERDUE) | (
-        (states.q(sla.OPEN) | states.q(sla.DUE_SOON)) & Q(due_as_of__lte=end)
-    )
+    overdue = states.q(sla.OVERDUE)
+    wanted = overdue | ((states.q(sla.OPEN) | states.q(sla.DUE_SOON)) & Q(due_as_of__lte=week_end(today)))
     due = active.annotate(due_as_of=states.due()).filter(wanted).order_by()
-    counts = dict(due.values_list("agency_id").annotate(n=Count("pk")).values_list("agency_id", "n"))
-    first = due.annotate(place=Window(RowNumber(), partition_by=[F("agency_id")],
-                                      order_by=[F("due_as_of").asc(), F("pk").asc()])).filter(place__lte=per_agency)
-    groups: dict[Agency, AttentionGroup] = {}
-    by_agency: dict[int, list[Row]] = defaultdict(list)
-    for row in states.rows(first):
-        by_agency[row.dossier.agency_id].append(row)
-    for rows in by_agency.values():
-        rows.sort(key=lambda r: (r.clock.due, r.dossier.pk))
-        groups[rows[0].dossier.agency] = AttentionGroup(rows, counts.get(rows[0].dossier.agency_id, len(rows)))
-    return dict(sorted(groups.items(), key=lambda kv: kv[0].code))
+    per = {g["agency_id"]: (g["overdue"], g["n"] - g["overdue"])
+           for g in due.values("agency_id").annotate(n=Count("pk"), overdue=Count("pk", filter=overdue))}
+    named = Agency.objects.in_bulk(list(per))
+    ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1]), named[kv[0]].code))
+    ids = list(due.order_by("due_as_of", "pk").values_list("pk", flat=True)[:rows]) if per else []
+    return Attention(
+        overdue=sum(o for o, _w in per.values()), due_this_week=sum(w for _o, w in per.values()),
+        agencies=[(named[pk], o, w) for pk, (o, w) in ranked[:agencies]], more_agencies=max(len(ranked) - agencies, 0),
+        rows=list(states.shown(ids)),
+    )
