@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db import connections
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractMonth
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.http import Http404
 
 from dondoc import access
@@ -89,13 +91,14 @@ def evaluate_one(dossier: Dossier, as_of: dt.date) -> sla.Clock | None:
 # --- states in SQL -------------------------------------------------------------------------------------------
 
 
-def _sql_q(state: str, as_of: dt.date) -> Q:
-    """Dossiers received by ``as_of`` whose stored dates give ``state`` (sla.state_from_dates)."""
+def _sql_q(state: str, as_of: dt.date, by: str = "") -> Q:
+    """Dossiers received by ``as_of`` whose stored dates give ``state`` (sla.state_from_dates); ``by``: see
+    ``_running``."""
     done = Q(completed_on__lte=as_of)
     settled = Q(clock_settled_on__isnull=True) | Q(clock_settled_on__lte=as_of)
 
     def running(q: Q) -> Q:
-        return _running(as_of, settled & q)
+        return _running(as_of, settled & q, by)
 
     return {  # completed by the day implies received by it (dossier_completed_after_received)
         sla.ON_TIME: done & Q(due_on__isnull=False, completed_on__lte=F("due_on")),
@@ -107,13 +110,47 @@ def _sql_q(state: str, as_of: dt.date) -> Q:
     }[state]
 
 
-def _running(as_of: dt.date, q: Q | None = None) -> Q:
+class _NoIndex(Func):
+    """A column whose condition must not choose the index (SQLite's unary ``+``, the same value); elsewhere the
+    column itself."""
+
+    template = "%(expressions)s"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+
+def _running(as_of: dt.date, q: Q | None = None, by: str = "") -> Q:
     """Received by ``as_of`` and not completed by it, and ``q``: two branches, each with every condition, so
-    that each reads its own index alone (SQLite does not distribute an OR for the planner: with the receipt
-    date outside the OR, the rows of the second branch — every dossier completed after the day — were read
-    from the table to check it)."""
+    that each reads its own index alone (SQLite does not distribute an OR for the planner).
+
+    The second branch (completed after the day) is an interval: received by the day and completed after it.
+    PostgreSQL chooses from its statistics between the completion index (``dossier_clock``: few rows as of
+    today) and the receipt index (``dossier_received_clock``: few rows as of an early day). SQLite has no
+    statistics for ranges: ``by`` ("completion" or "receipt", from ``States``) tells it which one to read.
+    """
     received = Q(received_on__lte=as_of) & (q or Q())
-    return (Q(completed_on__isnull=True) & received) | (Q(completed_on__gt=as_of) & received)
+    if by == "completion":
+        later = Q(completed_on__gt=as_of) & Q(LessThanOrEqual(_NoIndex(F("received_on")), as_of)) & (q or Q())
+    elif by == "receipt":
+        later = Q(GreaterThan(_NoIndex(F("completed_on")), as_of)) & received
+    else:
+        later = Q(completed_on__gt=as_of) & received
+    return (Q(completed_on__isnull=True) & received) | later
+
+
+PROBE = 2000  # dossiers completed after the day: at most this many, SQLite reads them by completion date
+
+
+def _index_for(dossiers: QuerySet, as_of: dt.date) -> str:
+    """Which index SQLite reads the dossiers running as of ``as_of`` but completed later with (see
+    ``_running``): by completion date when few were completed after the day (always, as of today), else by
+    receipt date. One bounded index read; nothing on PostgreSQL."""
+    if connections[dossiers.db].vendor != "sqlite":
+        return ""
+    later = dossiers.filter(completed_on__gt=as_of).order_by().values("pk")[:PROBE].count()
+    return "completion" if later < PROBE else "receipt"
 
 
 class States:
@@ -123,7 +160,13 @@ class States:
 
     def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None):
         self.as_of, self.cal = as_of, cal or calendar.get_calendar()
-        pending = dossiers.filter(_running(as_of, Q(clock_settled_on__isnull=False, clock_settled_on__gt=as_of)))
+        self.by = _index_for(dossiers, as_of)
+        # Clock-moving pause events after the day: read by clock_settled_on (dossier_settled_running), whatever
+        # the receipt and completion dates.
+        later = (Q(LessThanOrEqual(_NoIndex(F("received_on")), as_of))
+                 & Q(GreaterThan(_NoIndex(F("completed_on")), as_of)))
+        pending = dossiers.filter(Q(clock_settled_on__isnull=False, clock_settled_on__gt=as_of) & (
+            Q(completed_on__isnull=True, received_on__lte=as_of) | later))
         pending = pending.select_related("type", "agency").prefetch_related("pauses")
         self.pending = {r.dossier.pk: r for r in evaluate(pending, as_of, self.cal)}
         self._ids: dict[tuple[int, str], list[int]] = {}  # (queryset, state) -> the first ids in list order
@@ -131,10 +174,14 @@ class States:
         self._wanted: set[int] = set()
         self._rows: dict[int, Row] = dict(self.pending)
 
+    def running(self) -> Q:
+        """Received by the day and not completed by it."""
+        return _running(self.as_of, None, self.by)
+
     def q(self, state: str) -> Q:
         """The dossiers in ``state`` as of the day."""
         ids = [pk for pk, r in self.pending.items() if r.state == state]
-        sql = _sql_q(state, self.as_of)
+        sql = _sql_q(state, self.as_of, self.by)
         return sql | Q(pk__in=ids) if ids else sql
 
     def rank(self) -> Case:
@@ -169,21 +216,12 @@ class States:
         return Case(*(When(pk__in=pks, then=Value(d)) for d, pks in by_due.items()), default=F("due_on"))
 
     def counts(self, dossiers: QuerySet) -> dict[str, int]:
-        """Dossiers per state: completed ones in one aggregate, running ones grouped by state (two queries that
-        read an index; one CASE over every row costs several times more on SQLite)."""
-        a = self.as_of
-        done = dossiers.filter(completed_on__lte=a).order_by().aggregate(
-            paused=Count("pk", filter=Q(due_on__isnull=True)),
-            on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))),
-            late=Count("pk", filter=Q(completed_on__gt=F("due_on"))),
-        )
-        running = dossiers.filter(_running(a))
-        found = dict(running.annotate(rank=self.rank()).order_by().values_list("rank")
-                     .annotate(n=Count("pk")).values_list("rank", "n"))
-        counts = {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
-        counts[sla.PAUSED] += done["paused"]
-        counts[sla.ON_TIME], counts[sla.LATE] = done["on_time"], done["late"]
-        return counts
+        """Dossiers per state (every state read)."""
+        return dict(self.tally(dossiers))
+
+    def tally(self, dossiers: QuerySet) -> Counts:
+        """Dossiers per state, the completed ones split only when asked (see ``Counts``)."""
+        return Counts(self, dossiers)
 
     def rows(self, dossiers: QuerySet) -> list[Row]:
         """``dossiers`` (already filtered and sliced by the caller) with their full clocks."""
@@ -231,24 +269,67 @@ class LazyRows(Sequence):
         return self.states._row(self.ids[item])
 
 
+class Counts(Mapping):
+    """Dossiers per state as of the day. The running states: one grouped query over the running dossiers. The
+    completed ones: one count (an index read) until one of their states is asked — on time, late or completed
+    while paused compares two dates on every completed row, most of the list's cost after five years, and the
+    list's first pages never reach them."""
+
+    def __init__(self, states: States, dossiers: QuerySet):
+        self.dossiers, self.as_of = dossiers, states.as_of
+        found = dict(dossiers.filter(states.running()).annotate(rank=states.rank()).order_by().values_list("rank")
+                     .annotate(n=Count("*")).values_list("rank", "n"))
+        self.running = {s: found.get(i, 0) for i, s in enumerate(sla.STATES)}
+        self.done = dossiers.filter(completed_on__lte=self.as_of).order_by().count()
+        self._split: dict[str, int] | None = None
+
+    def total(self) -> int:
+        return sum(self.running.values()) + self.done
+
+    def __getitem__(self, state: str) -> int:
+        if state in (sla.OVERDUE, sla.DUE_SOON, sla.OPEN):
+            return self.running[state]
+        if self._split is None:
+            # Count("completed_on"): a column of the index, so PostgreSQL reads the index only.
+            split = self.dossiers.filter(completed_on__lte=self.as_of).order_by().aggregate(
+                paused=Count("completed_on", filter=Q(due_on__isnull=True)),
+                late=Count("completed_on", filter=Q(completed_on__gt=F("due_on"))),
+            )
+            self._split = {sla.PAUSED: split["paused"], sla.LATE: split["late"],
+                           sla.ON_TIME: self.done - split["paused"] - split["late"]}
+        return self.running[state] + self._split[state]
+
+    def __iter__(self):
+        return iter(sla.STATES)
+
+    def __len__(self) -> int:
+        return len(sla.STATES)
+
+
 class StateOrdered:
     """``dossiers`` received by the day in the order of the list (state, due date, id) as a sequence the
     paginator slices: each page reads one slice per state it spans, with the state's own condition."""
 
-    def __init__(self, dossiers: QuerySet, states: States, counts: dict[str, int], only: str = ""):
-        self.dossiers, self.states = dossiers, states
-        self.segments = [(s, counts[s]) for s in sla.STATES if counts[s] and (not only or s == only)]
+    def __init__(self, dossiers: QuerySet, states: States, counts: Mapping[str, int], only: str = ""):
+        self.dossiers, self.states, self.counts = dossiers, states, counts
+        self.order = [only] if only else list(sla.STATES)
 
     def count(self) -> int:
-        return sum(n for _s, n in self.segments)
+        if len(self.order) == 1:
+            return self.counts[self.order[0]]
+        return self.counts.total() if isinstance(self.counts, Counts) else sum(self.counts.values())
 
     def __len__(self) -> int:
         return self.count()
 
     def __getitem__(self, item: slice) -> LazyRows:
+        """The rows from ``start`` to ``stop``: the count of a state is asked only when the slice reaches it."""
         start, stop = item.start or 0, item.stop
         ids, offset = [], 0
-        for state, n in self.segments:
+        for state in self.order:
+            if offset >= stop:
+                break
+            n = self.counts[state]
             lo, hi = max(start - offset, 0), min(stop - offset, n)
             if lo < hi:
                 ids += self.states.ordered_ids(self.dossiers, state, lo, hi)
@@ -277,7 +358,7 @@ def compliance_table(dossiers: QuerySet, as_of: dt.date) -> ComplianceTable:
     months = [dt.date(as_of.year, m, 1) for m in range(1, as_of.month + 1)]
     done = dossiers.filter(completed_on__gte=months[0], completed_on__lte=as_of, due_on__isnull=False).order_by()
     grouped = done.annotate(month=_Month("completed_on")).values("agency_id", "month").annotate(
-        completed=Count("pk"), on_time=Count("pk", filter=Q(completed_on__lte=F("due_on"))))
+        completed=Count("completed_on"), on_time=Count("completed_on", filter=Q(completed_on__lte=F("due_on"))))
     per: dict[int, dict[int, sla.Rate]] = defaultdict(dict)
     for g in grouped:
         per[g["agency_id"]][g["month"]] = sla.Rate(g["on_time"], g["completed"])

@@ -64,8 +64,8 @@ def home(request):
     if month:
         first = dt.date(*month, 1)
         listed = listed.filter(received_on__gte=first, received_on__lt=(first + dt.timedelta(days=31)).replace(day=1))
-    counts = states.counts(dossiers)
-    listed_counts = states.counts(listed) if month else counts
+    counts = states.tally(dossiers)
+    listed_counts = states.tally(listed) if month else counts
     state = f["state"] if f["state"] in sla.STATES else ""
     # The list's page first: a section above it showing the same first rows reads nothing more.
     page = Paginator(queries.StateOrdered(listed, states, listed_counts, only=state), 50).get_page(
