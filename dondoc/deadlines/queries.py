@@ -22,10 +22,10 @@ from django.http import Http404
 from dondoc import access
 from dondoc.accounts.models import Agency
 from dondoc.core import calendar
-from dondoc.domain import sla
+from dondoc.domain import sla, workdays
 
 from .labels import STATE_LABELS
-from .models import Dossier, DossierType
+from .models import Dossier, DossierPause, DossierType
 
 
 def entry_agencies(user):
@@ -167,12 +167,25 @@ class States:
                  & Q(GreaterThan(_NoIndex(F("completed_on")), as_of)))
         pending = dossiers.filter(Q(clock_settled_on__isnull=False, clock_settled_on__gt=as_of) & (
             Q(completed_on__isnull=True, received_on__lte=as_of) | later))
-        pending = pending.select_related("type", "agency").prefetch_related("pauses")
-        self.pending = {r.dossier.pk: r for r in evaluate(pending, as_of, self.cal)}
+        self.pending = self._clocks(pending.values_list("pk", "received_on", "days", "working", "completed_on",
+                                                        "type__due_soon_days"))
         self._ids: dict[tuple[int, str], list[int]] = {}  # (queryset, state) -> the first ids in list order
         self._asked: dict[tuple[int, str], int] = {}  # ... and how many were asked (fewer found: the state has no more)
         self._wanted: set[int] = set()
-        self._rows: dict[int, Row] = dict(self.pending)
+        self._rows: dict[int, Row] = {}
+
+    def _clocks(self, dossiers) -> dict[int, sla.Clock]:
+        """The clocks of dossiers given as values (pk, received_on, days, working, completed_on, due_soon_days):
+        no model built, the pauses in one query."""
+        dossiers = list(dossiers)
+        pauses: dict[int, list[workdays.Pause]] = defaultdict(list)
+        if dossiers:
+            for pk, paused_on, resumed_on in DossierPause.objects.filter(
+                    dossier_id__in=[d[0] for d in dossiers]).values_list("dossier_id", "paused_on", "resumed_on"):
+                pauses[pk].append(workdays.Pause(paused_on, resumed_on))
+        return {pk: sla.clock(self.cal, received_on=received, days=days, working=working, pauses=pauses[pk],
+                              completed_on=completed, as_of=self.as_of, due_soon_days=soon)
+                for pk, received, days, working, completed, soon in dossiers}
 
     def running(self) -> Q:
         """Received by the day and not completed by it."""
@@ -180,7 +193,7 @@ class States:
 
     def q(self, state: str) -> Q:
         """The dossiers in ``state`` as of the day."""
-        ids = [pk for pk, r in self.pending.items() if r.state == state]
+        ids = [pk for pk, c in self.pending.items() if c.state == state]
         sql = _sql_q(state, self.as_of, self.by)
         return sql | Q(pk__in=ids) if ids else sql
 
@@ -189,8 +202,8 @@ class States:
         received by the day: the rules of ``sla.state_from_dates`` as one CASE, cheaper than the six conditions."""
         a, index = self.as_of, {s: Value(i) for i, s in enumerate(sla.STATES)}
         by_state: dict = defaultdict(list)
-        for pk, r in self.pending.items():
-            by_state[r.state].append(pk)
+        for pk, c in self.pending.items():
+            by_state[c.state].append(pk)
         return Case(
             *(When(pk__in=pks, then=index[s]) for s, pks in by_state.items()),
             When(completed_on__lte=a, then=Case(
@@ -209,8 +222,8 @@ class States:
     def due(self):
         """The due date as of the day (None while paused)."""
         by_due: dict = defaultdict(list)
-        for pk, r in self.pending.items():
-            by_due[r.clock.due].append(pk)
+        for pk, c in self.pending.items():
+            by_due[c.due].append(pk)
         if not by_due:
             return F("due_on")
         return Case(*(When(pk__in=pks, then=Value(d)) for d, pks in by_due.items()), default=F("due_on"))
@@ -249,9 +262,16 @@ class States:
     def _row(self, pk: int) -> Row:
         if pk not in self._rows:
             missing = self._wanted - self._rows.keys()
-            qs = Dossier.objects.filter(pk__in=missing).select_related("type", "agency").prefetch_related("pauses")
+            qs = Dossier.objects.filter(pk__in=missing).select_related("type", "agency").prefetch_related("pauses").only(
+                *SHOWN)
             self._rows.update((r.dossier.pk, r) for r in evaluate(qs, self.as_of, self.cal))
         return self._rows[pk]
+
+
+# What a list row shows (deadlines/_rows.html, the home panel) and its clock reads: the rest of the dossier, its
+# type and its agency is not read.
+SHOWN = ("reference", "subject", "received_on", "days", "working", "completed_on", "type__name", "type__due_soon_days",
+         "agency__code", "agency__name")
 
 
 class LazyRows(Sequence):
