@@ -158,9 +158,11 @@ class States:
     clocks of the few dossiers whose pause events after ``as_of`` move their clock (two queries, whatever
     the number of rows)."""
 
-    def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None):
+    def __init__(self, dossiers: QuerySet, as_of: dt.date, cal=None, *, open_only: bool = False):
+        """``open_only``: ``dossiers`` are the ones not completed at all (no index to choose for those
+        completed later)."""
         self.as_of, self.cal = as_of, cal or calendar.get_calendar()
-        self.by = _index_for(dossiers, as_of)
+        self.by = "" if open_only else _index_for(dossiers, as_of)
         # Clock-moving pause events after the day: read by clock_settled_on (dossier_settled_running), whatever
         # the receipt and completion dates.
         later = (Q(LessThanOrEqual(_NoIndex(F("received_on")), as_of))
@@ -398,10 +400,18 @@ def week_end(today: dt.date) -> dt.date:
 
 
 @dataclass(frozen=True)
+class AgencyCount:
+    code: str
+    name: str
+    overdue: int
+    due_this_week: int
+
+
+@dataclass(frozen=True)
 class Attention:
     overdue: int  # dossiers overdue as of the day
     due_this_week: int  # dossiers running and due by the end of its week
-    agencies: list[tuple[Agency, int, int]]  # the agencies with the most of them: (agency, overdue, due this week)
+    agencies: list[AgencyCount]  # the agencies with the most of them
     more_agencies: int  # agencies with some that are not listed
     rows: list[Row]  # the most urgent few, whatever their agency
 
@@ -411,17 +421,16 @@ def attention(user, today: dt.date, rows: int = 5, agencies: int = 10) -> Attent
     the ``agencies`` agencies with the most of them, and the ``rows`` most urgent dossiers (oldest due date
     first) — what the panel shows, whatever the number of dossiers."""
     active = dossiers_for(user).select_related(None).prefetch_related(None).filter(completed_on__isnull=True)
-    states = States(active, today)
+    states = States(active, today, open_only=True)
     overdue = states.q(sla.OVERDUE)
     wanted = overdue | ((states.q(sla.OPEN) | states.q(sla.DUE_SOON)) & Q(due_as_of__lte=week_end(today)))
     due = active.annotate(due_as_of=states.due()).filter(wanted).order_by()
-    per = {g["agency_id"]: (g["overdue"], g["n"] - g["overdue"])
-           for g in due.values("agency_id").annotate(n=Count("pk"), overdue=Count("pk", filter=overdue))}
-    named = Agency.objects.in_bulk(list(per))
-    ranked = sorted(per.items(), key=lambda kv: (-sum(kv[1]), named[kv[0]].code))
-    ids = list(due.order_by("due_as_of", "pk").values_list("pk", flat=True)[:rows]) if per else []
+    per = [AgencyCount(g["agency__code"], g["agency__name"], g["overdue"], g["n"] - g["overdue"])
+           for g in due.values("agency_id", "agency__code", "agency__name")
+           .annotate(n=Count("*"), overdue=Count("pk", filter=overdue))]
+    per.sort(key=lambda a: (-a.overdue - a.due_this_week, a.code))
     return Attention(
-        overdue=sum(o for o, _w in per.values()), due_this_week=sum(w for _o, w in per.values()),
-        agencies=[(named[pk], o, w) for pk, (o, w) in ranked[:agencies]], more_agencies=max(len(ranked) - agencies, 0),
-        rows=list(states.shown(ids)),
+        overdue=sum(a.overdue for a in per), due_this_week=sum(a.due_this_week for a in per),
+        agencies=per[:agencies], more_agencies=max(len(per) - agencies, 0),
+        rows=states.rows(due.order_by("due_as_of", "pk")[:rows]) if per else [],
     )
