@@ -174,7 +174,7 @@ class States:
         self._ids: dict[tuple[int, str], list[int]] = {}  # (queryset, state) -> the first ids in list order
         self._asked: dict[tuple[int, str], int] = {}  # ... and how many were asked (fewer found: the state has no more)
         self._wanted: set[int] = set()
-        self._rows: dict[int, Row] = {}
+        self._rows: dict[int, Row | None] = {}
 
     def _clocks(self, dossiers) -> dict[int, sla.Clock]:
         """The clocks of dossiers given as values (pk, received_on, days, working, completed_on, due_soon_days):
@@ -261,12 +261,13 @@ class States:
         self._wanted.update(ids)
         return LazyRows(self, ids)
 
-    def _row(self, pk: int) -> Row:
+    def _row(self, pk: int) -> Row | None:
         if pk not in self._rows:
             missing = self._wanted - self._rows.keys()
             qs = Dossier.objects.filter(pk__in=missing).select_related("type", "agency").prefetch_related("pauses").only(
                 *SHOWN)
             self._rows.update((r.dossier.pk, r) for r in evaluate(qs, self.as_of, self.cal))
+            self._rows.update((gone, None) for gone in missing - self._rows.keys())  # deleted meanwhile
         return self._rows[pk]
 
 
@@ -287,8 +288,11 @@ class LazyRows(Sequence):
 
     def __getitem__(self, item):
         if isinstance(item, slice):
-            return [self.states._row(pk) for pk in self.ids[item]]
+            return [row for pk in self.ids[item] if (row := self.states._row(pk)) is not None]
         return self.states._row(self.ids[item])
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 class Counts(Mapping):
