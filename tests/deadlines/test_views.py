@@ -45,6 +45,7 @@ def test_home_is_scoped(client_for, dossiers, persona):
     assert 'data-type="appraisal"' in text  # the rules are stated, with working days
     if sees_stc:
         assert 'data-agency="STC"' in text and "hạn: 28/09/2020 — 05 ngày làm việc kể từ 21/09/2020" in text
+        assert f'<a href="/deadlines/{dossiers["stc_overdue"].pk}/">TĐ-STC-1</a>' in text  # each row links its page
 
 
 def test_home_filters_and_past_as_of(client_for, dossiers):
