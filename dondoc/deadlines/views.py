@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dondoc import access
-from dondoc.accounts.models import Agency
 from dondoc.core import calendar, clock, params
 from dondoc.core.models import AuditEvent, CalendarOverride
 from dondoc.domain import sla
@@ -65,10 +64,12 @@ def home(request):
     if month:
         first = dt.date(*month, 1)
         listed = listed.filter(received_on__gte=first, received_on__lt=(first + dt.timedelta(days=31)).replace(day=1))
-    counts = states.counts(dossiers)
-    listed_counts = states.counts(listed) if month else counts
+    counts = states.tally(dossiers)
+    listed_counts = states.tally(listed) if month else counts
     state = f["state"] if f["state"] in sla.STATES else ""
-    visible_agencies = access.scope(request.user, Agency.objects.filter(dossiers__isnull=False)).distinct()
+    # The list's page first: a section above it showing the same first rows reads nothing more.
+    page = Paginator(queries.StateOrdered(listed, states, listed_counts, only=state), 50).get_page(
+        request.GET.get("page"))
     sections = {s: queries.StateOrdered(dossiers, states, counts, only=s) for s in (sla.OVERDUE, sla.DUE_SOON)}
     return render(request, "deadlines/home.html", {
         "filters": f,
@@ -76,14 +77,13 @@ def home(request):
         "is_past": as_of != today,
         "bad_date": bool(f["as_of"]) and _day(f["as_of"]) is None,
         "bad_month": bool(f["month"]) and month is None,
-        "page": Paginator(queries.StateOrdered(listed, states, listed_counts, only=state), 50).get_page(
-            request.GET.get("page")),
+        "page": page,
         "overdue": sections[sla.OVERDUE][:SECTION_ROWS], "overdue_count": counts[sla.OVERDUE],
         "due_soon": sections[sla.DUE_SOON][:SECTION_ROWS], "due_soon_count": counts[sla.DUE_SOON],
         "section_rows": SECTION_ROWS,
         "compliance": queries.compliance_table(dossiers, as_of),
         "types": queries.types(),
-        "agencies": visible_agencies.order_by("code"),
+        "agencies": queries.agencies_with_dossiers(request.user),
         "states": [(s, STATE_LABELS[s]) for s in sla.STATES],
         "can_enter": queries.entry_agencies(request.user).exists(),
         "can_manage_calendar": access.can(request.user, "calendar.manage"),

@@ -45,6 +45,7 @@ def test_home_is_scoped(client_for, dossiers, persona):
     assert 'data-type="appraisal"' in text  # the rules are stated, with working days
     if sees_stc:
         assert 'data-agency="STC"' in text and "hạn: 28/09/2020 — 05 ngày làm việc kể từ 21/09/2020" in text
+        assert f'<a href="/deadlines/{dossiers["stc_overdue"].pk}/">TĐ-STC-1</a>' in text  # each row links its page
 
 
 def test_home_filters_and_past_as_of(client_for, dossiers):
@@ -219,3 +220,53 @@ def test_home_panel(client_for, dossiers, persona):
     assert ("TĐ-STC-1" in text) is (persona in ("admin", "leader", "officer", "head"))
     assert ("TT-KBNN-1" in text) is (persona in ("admin", "leader", "other"))
     assert "TĐ-STC-2" not in text  # completed: not in the panel
+
+
+def test_home_panel_shows_counts_by_agency_and_the_most_urgent_few(client_for, make_dossier, settings):
+    """The panel counts every dossier overdue or due this week per agency, but lists only the five most urgent
+    (oldest due date first) and the agencies with the most of them."""
+    settings.DONDOC_TODAY = "2020-10-05"  # a Monday: the week ends on 11/10
+    for i in range(7):  # received 01/09..07/09: due 5 working days later, all overdue
+        make_dossier(f"TĐ-STC-{i}", received=D(2020, 9, 1) + dt.timedelta(days=i))
+    make_dossier("TT-KBNN-1", agency="KBNN", type="payment", received=D(2020, 10, 1))  # due 07/10
+    make_dossier("TT-KBNN-2", agency="KBNN", type="payment", received=D(2020, 10, 5))  # due 09/10
+    make_dossier("TT-KBNN-3", agency="KBNN", type="payment", received=D(2020, 9, 1), completed=D(2020, 9, 2))
+    text = client_for("admin").get("/").text
+    panel = text.split('id="panel-dossiers"')[1].split("</section>")[0]
+    assert '<a class="status overdue" href="/deadlines/?state=overdue#list" data-count="overdue">' in panel
+    assert 'data-count="overdue">quá hạn: <strong>7</strong>' in panel
+    assert 'data-count="due_this_week">đến hạn trong tuần: <strong>2</strong>' in panel
+    assert panel.count("<li>") == 5
+    assert [f"TĐ-STC-{i}" in panel for i in range(7)] == [True] * 5 + [False] * 2  # the oldest due first
+    assert "TT-KBNN-3" not in panel  # completed
+    stc = panel.split('data-agency="STC"')[1].split("</tr>")[0]
+    kbnn = panel.split('data-agency="KBNN"')[1].split("</tr>")[0]
+    assert '<td class="num">7</td><td class="num">0</td>' in stc and '<td class="num">0</td><td class="num">2</td>' in kbnn
+    assert panel.index('data-agency="STC"') < panel.index('data-agency="KBNN"')  # the most first
+    own = client_for("officer").get("/").text.split('id="panel-dossiers"')[1].split("</section>")[0]
+    assert "<strong>7</strong>" in own and "TT-KBNN" not in own and "data-agency" not in own  # one agency: no table
+
+
+def test_home_panel_queries_do_not_grow_with_dossiers_or_agencies(client_for, make_dossier, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dondoc.accounts.models import Agency
+
+    settings.DONDOC_TODAY = "2020-10-05"
+    c = client_for("admin")
+
+    def queries_of_home():
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    make_dossier("TĐ-STC-1", received=D(2020, 9, 1))
+    make_dossier("TT-KBNN-1", agency="KBNN", type="payment", received=D(2020, 10, 1))
+    few = queries_of_home()
+    for n, agency in enumerate(Agency.objects.exclude(code__in=["STC", "KBNN"]).order_by("code")[:12]):
+        for i in range(3):
+            make_dossier(f"TĐ-{agency.code}-{i}", agency=agency.code, received=D(2020, 9, 1) + dt.timedelta(days=n + i))
+    text = c.get("/").text.split('id="panel-dossiers"')[1].split("</section>")[0]
+    assert text.count("<li>") == 5 and text.count("data-agency=") == 10 and "4 cơ quan khác" in text
+    assert queries_of_home() <= few
