@@ -66,15 +66,15 @@ test-parts:
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
 	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
-	@echo "=== pytest: SQLite (everything but the browser) and PostgreSQL (database tests), side by side ==="
+	@echo "=== pytest: SQLite (everything but the browser), PostgreSQL (database tests) and headless Chromium, side by side ==="
 	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
 	  scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
-	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql'; \
-	else scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"; \
+	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql' \
+	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	else scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
 	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
 	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
-	@echo "=== pytest: headless Chromium ==="
-	scripts/timed "pytest browser" $(BIN)/pytest -m browser
 
 messages: venv
 	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc makemessages -l vi --no-obsolete --ignore 'domain/*'
