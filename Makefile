@@ -11,7 +11,7 @@ DEV_ENV := DONDOC_DEBUG=1
 SERVE_ENV = DONDOC_TODAY=2020-10-05 DONDOC_INSECURE_HTTP=1 DONDOC_SECRET_KEY="$$(cat var/secret_key)" \
 	DONDOC_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: demo serve test test-parts venv system lint messages bench
+.PHONY: demo serve test test-parts checks venv system lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,19 +65,24 @@ test-parts:
 	@# Every `dondoc` the tests start imports the product anew: with PYTHONDONTWRITEBYTECODE set (as on CI's machines)
 	@# nothing writes the bytecode of a fresh checkout, and each process would compile it again (~0.4 s CPU each).
 	scripts/timed "byte-compile dondoc/" $(BIN)/python -m compileall -q dondoc
+	@echo "=== the checks and pytest (SQLite: everything but the browser; PostgreSQL: database tests; headless Chromium), side by side ==="
+	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
+	  scripts/side-by-side "checks" '$(MAKE) --no-print-directory checks' \
+	    "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql' \
+	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	else scripts/side-by-side "checks" '$(MAKE) --no-print-directory checks' \
+	    "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
+	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
+
+# Lint, import contracts, migrations in step with the models, known vulnerabilities (run beside the tests).
+checks:
 	scripts/timed "ruff" $(BIN)/ruff check .
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
 	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
-	@echo "=== pytest: SQLite (everything but the browser), PostgreSQL (database tests) and headless Chromium, side by side ==="
-	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
-	  scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
-	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql' \
-	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
-	else scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
-	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
-	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
-	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
 
 messages: venv
 	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc makemessages -l vi --no-obsolete --ignore 'domain/*'
