@@ -65,14 +65,15 @@ test-parts:
 	@# Every `dondoc` the tests start imports the product anew: with PYTHONDONTWRITEBYTECODE set (as on CI's machines)
 	@# nothing writes the bytecode of a fresh checkout, and each process would compile it again (~0.4 s CPU each).
 	scripts/timed "byte-compile dondoc/" $(BIN)/python -m compileall -q dondoc
-	@# Two cores, four parts: the PostgreSQL run, the longest, keeps one core (its server too); the others share the
-	@# second one at a lower priority, then both cores once it is done, so that the parts end at about the same time.
+	@# Two cores, four parts: the PostgreSQL run, the longest, keeps about one core (its server too); the others share
+	@# the second one at a lower priority, then both cores once it is done, so that the parts end at about the same
+	@# time. (nice 5, not more: on a machine busy with other work they must still get their share.)
 	@echo "=== the checks and pytest (SQLite: everything but the browser; PostgreSQL: database tests; headless Chromium), side by side ==="
 	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
-	  scripts/side-by-side "checks" 'nice -n 10 $(MAKE) --no-print-directory checks' \
-	    "pytest SQLite (not browser)" 'nice -n 10 $(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	  scripts/side-by-side "checks" 'nice -n 5 $(MAKE) --no-print-directory checks' \
+	    "pytest SQLite (not browser)" 'nice -n 5 $(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
 	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql' \
-	    "pytest browser" 'nice -n 10 $(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	    "pytest browser" 'nice -n 5 $(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
 	else scripts/side-by-side "checks" '$(MAKE) --no-print-directory checks' \
 	    "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
 	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
