@@ -11,7 +11,7 @@ DEV_ENV := DONDOC_DEBUG=1
 SERVE_ENV = DONDOC_TODAY=2020-10-05 DONDOC_INSECURE_HTTP=1 DONDOC_SECRET_KEY="$$(cat var/secret_key)" \
 	DONDOC_EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
 
-.PHONY: demo serve test test-parts venv system lint messages bench
+.PHONY: demo serve test test-parts checks venv system lint messages bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,19 +62,30 @@ test:
 
 test-parts:
 	scripts/timed "set-up (venv, system packages)" $(MAKE) --no-print-directory venv system
+	@# Every `dondoc` the tests start imports the product anew: with PYTHONDONTWRITEBYTECODE set (as on CI's machines)
+	@# nothing writes the bytecode of a fresh checkout, and each process would compile it again (~0.4 s CPU each).
+	scripts/timed "byte-compile dondoc/" $(BIN)/python -m compileall -q dondoc
+	@# Two cores, four parts: the PostgreSQL run, the longest, keeps about one core (its server too); the others share
+	@# the second one at a lower priority, then both cores once it is done, so that the parts end at about the same
+	@# time. (nice 5, not more: on a machine busy with other work they must still get their share.)
+	@echo "=== the checks and pytest (SQLite: everything but the browser; PostgreSQL: database tests; headless Chromium), side by side ==="
+	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
+	  scripts/side-by-side "checks" 'nice -n 5 $(MAKE) --no-print-directory checks' \
+	    "pytest SQLite (not browser)" 'nice -n 5 $(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql' \
+	    "pytest browser" 'nice -n 5 $(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	else scripts/side-by-side "checks" '$(MAKE) --no-print-directory checks' \
+	    "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
+	    "pytest browser" '$(BIN)/pytest -m browser --basetemp=/tmp/dondoc-tests-browser'; \
+	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
+	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
+
+# Lint, import contracts, migrations in step with the models, known vulnerabilities (run beside the tests).
+checks:
 	scripts/timed "ruff" $(BIN)/ruff check .
 	scripts/timed "import contracts" $(BIN)/lint-imports --no-cache
 	$(DEV_ENV) scripts/timed "makemigrations --check" $(BIN)/dondoc makemigrations --check --dry-run
 	scripts/timed "dependency audit" timeout 40 $(BIN)/python scripts/audit_deps.py
-	@echo "=== pytest: SQLite (everything but the browser) and PostgreSQL (database tests), side by side ==="
-	@if [ -n "$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null)" ] || [ "$$CI" = "true" ]; then \
-	  scripts/side-by-side "pytest SQLite (not browser)" '$(BIN)/pytest -m "not browser" --basetemp=/tmp/dondoc-tests-sqlite' \
-	    "pytest PostgreSQL (dbtest)" 'scripts/with-postgres $(BIN)/pytest -m "dbtest and not browser" --basetemp=/tmp/dondoc-tests-postgresql'; \
-	else scripts/timed "pytest SQLite (not browser)" $(BIN)/pytest -m "not browser"; \
-	  echo "SKIPPED locally: PostgreSQL is not installed (CI=true makes this a failure)"; \
-	  printf '%-34s skipped\n' "pytest PostgreSQL (dbtest)" >> "$${TIMES_FILE:-/dev/null}"; fi
-	@echo "=== pytest: headless Chromium ==="
-	scripts/timed "pytest browser" $(BIN)/pytest -m browser
 
 messages: venv
 	cd dondoc && $(DEV_ENV) ../$(BIN)/dondoc makemessages -l vi --no-obsolete --ignore 'domain/*'

@@ -176,3 +176,12 @@ def page(browser):
 def seed(seed_parsed):
     """The seed program loaded (version 1)."""
     return program_actions.load_program(actor=None, parsed=seed_parsed, source_name=SEED.name, at=clock.now())
+
+
+@shared
+def demo(reference):
+    """The full demo, as `make demo` loads it (`load_demo` as of 05/10/2020), on the reference data; the command's
+    output. (Shared by the demo accounts' test and the generator's tests: one load per run, not one each.)"""
+    out = io.StringIO()
+    call_command("load_demo", "--as-of", "2020-10-05", stdout=out)
+    return out.getvalue()

@@ -59,8 +59,8 @@ def test_reloading_keeps_what_an_administrator_changed():
     assert not sbn.members.filter(code="CA").exists()
 
 
-def test_load_demo_creates_the_demo_accounts():
-    out = run("load_demo")
+def test_load_demo_creates_the_demo_accounts(demo):
+    out = demo  # the output of load_demo's first run (a shared fixture)
     users = get_user_model().objects
     assert "demo accounts: 66 created" in out
     admin = users.get(username="admin")

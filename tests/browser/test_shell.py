@@ -5,12 +5,14 @@ import re
 import pytest
 from django.core.management import call_command
 
+from ..snapshots import restore_or_build
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    restore_or_build("demo", lambda: call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w")))  # noqa: SIM115
 
 
 def login(page, base, username, password="demo"):

@@ -27,11 +27,6 @@ TINY = generate.SCALES["tiny"]
 
 
 @shared
-def demo(reference):
-    call_command("load_demo", "--as-of", "2020-10-05", stdout=io.StringIO())
-
-
-@shared
 def generated(demo):
     return generate.generate(scale="tiny", seed=7, write=lambda line: None)
 

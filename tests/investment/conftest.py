@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pytest
 from openpyxl import Workbook
 
 from dondoc.accounts.models import Agency
@@ -94,7 +93,7 @@ def demo_db(reference):
     demo.load(as_of=None)
 
 
-@pytest.fixture
+@shared
 def register(reference):
     """Two investors: one rolling up to STC (the personas' own agency), one to KBNN (the other agency)."""
     own = Investor.objects.create(name="Ban QLDA Sở Tài chính", agency=Agency.objects.get(code="STC"))
@@ -105,7 +104,7 @@ def register(reference):
     return {"own": own, "other": other, "p1": p1, "p2": p2, "p3": p3}
 
 
-@pytest.fixture
+@shared
 def rules2020(db):
     from dondoc.investment.models import Rule, RuleSet
 
@@ -134,7 +133,7 @@ def pay(project, day, amount, extended=False, ref=None):
     return row
 
 
-@pytest.fixture
+@shared
 def paid(register, rules2020):
     """As of 30/09/2020: STC's investor 900 of 1.500 (60%), KBNN's 1.000 of 2.000 (50%); p2 behind schedule."""
     from dondoc.investment.models import Commitment

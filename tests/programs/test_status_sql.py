@@ -14,6 +14,8 @@ from dondoc.domain import task_status
 from dondoc.programs import queries
 from dondoc.programs.models import ActionProgram, Assignment, AssignmentRole, ProgramVersion, Task
 
+from ..layers import shared
+
 pytestmark = pytest.mark.django_db
 D = dt.date
 DEADLINE = D(2020, 9, 29)
@@ -50,7 +52,7 @@ def _make_tasks(version, agencies, lead_sets, *, start=0) -> None:
     Assignment.objects.bulk_create(rows)
 
 
-@pytest.fixture
+@shared
 def many(personas):
     """Tasks with no lead, one lead of each kind, and every pair of kinds (STC first or second)."""
     stc, kbnn = personas.own_agency, personas.other_agency
