@@ -370,10 +370,8 @@ def _paid_by_project(year: int, as_of: dt.date):
     from django.db.models import OuterRef, Subquery, Value
     from django.db.models.functions import Coalesce
 
-    from .models import DisbursementMonth
-
     months, days = summary.pieces(as_of)
-    parts = [DisbursementMonth.objects.filter(project=OuterRef("pk"), year=year, month__lt=months[1])]
+    parts = [summary.month_rows(year, None, months[1], by_project=True).filter(project=OuterRef("pk"))]
     parts += [summary.raw_rows(year, first, last, by_project=True).filter(project=OuterRef("pk"))
               for first, last in days]
     total = None

@@ -136,6 +136,19 @@ def pieces(as_of: dt.date, since: dt.date | None = None
     return (first, end_month), raw
 
 
+def month_rows(year: int, first: dt.date | None, end: dt.date, *, by_project: bool):
+    """Monthly sums of plan ``year`` for the months in [first, end). ``by_project``: the caller restricts them to
+    some projects (a list, or one project in a correlated subquery), so the key index (project first) must serve the
+    query: the plan year is compared as ``year + 0``, else SQLite takes the province's covering index by year and
+    scans every project's months of the year for each project."""
+    rows = DisbursementMonth.objects.filter(month__lt=end)
+    if first is not None:
+        rows = rows.filter(month__gte=first)
+    if by_project:
+        return rows.annotate(plan_year=F("year") + 0).filter(plan_year=year)
+    return rows.filter(year=year)
+
+
 def raw_rows(year: int, first: dt.date, last: dt.date, *, by_project: bool):
     """Published payments of plan ``year`` paid in [first, last]. ``by_project``: the caller restricts them to some
     projects, so the index by (project, date) must serve the query: the plan year is compared as ``year + 0``, which
@@ -157,10 +170,7 @@ def totals(*, year: int, as_of: dt.date, projects=None, since: dt.date | None = 
     group = [f for f in fields if f != "month"]
     parts = []
     if months is not None:
-        qs = DisbursementMonth.objects.filter(month__lt=months[1])
-        # Some projects: by the key index (project first); else SQLite takes the province's covering index by year.
-        qs = qs.annotate(plan_year=F("year") + 0).filter(plan_year=year) if projects is not None else qs.filter(year=year)
-        parts.append((qs.filter(month__gte=months[0]) if months[0] else qs, "month"))
+        parts.append((month_rows(year, *months, by_project=projects is not None), "month"))
     for first, last in days:
         parts.append((raw_rows(year, first, last, by_project=projects is not None), "paid_on"))
     out: dict[tuple, int] = defaultdict(int)

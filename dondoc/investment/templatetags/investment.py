@@ -1,8 +1,14 @@
 """Money in triệu đồng and rates with Vietnamese separators (the same in both UI languages)."""
 
-from django import template
+from functools import lru_cache
 
-from dondoc.domain.formats import format_money, format_percent
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from dondoc.domain.formats import format_date, format_money, format_number, format_percent
 
 register = template.Library()
 
@@ -26,3 +32,38 @@ def rate_class(rate) -> str:
     if rate is None:
         return ""
     return "low" if rate < 60 else "mid" if rate < 80 else "ok"
+
+
+_MARK = 987654321
+
+
+@lru_cache(maxsize=8)
+def _investor_url_parts(script_prefix: str) -> tuple[str, str]:
+    head, _sep, tail = reverse("investment:investor", args=[_MARK]).partition(str(_MARK))
+    return head, tail
+
+
+@register.simple_tag
+def investor_rows(rows, as_of) -> str:
+    """The overview's ``<tr>`` per investor, built in Python: a province has ~200 investors of eight cells each, and
+    the template engine cost ~0.5 ms a row (the same markup as a template would write)."""
+    head, tail = _investor_url_parts(get_script_prefix())
+    day = format_date(as_of)
+    labels = {"cut": _("cut"), "extended": _("extended behind"), "milestone": _("behind milestone")}
+    out = []
+    for r in rows:
+        pk = int(r.investor.pk)
+        tags = "".join(
+            f'<span class="tag {escape(f.rule)}" title="{escape(f.explanation)}">'
+            f'{labels["cut" if f.rule == "cut" else "extended" if f.extra.get("capital") == "extended" else "milestone"]}'
+            "</span> " for f in r.findings)
+        pace = r.pace_needed
+        out.append(
+            f'<tr data-investor="{pk}">\n        <td><a href="{head}{pk}{tail}?as_of={day}">{escape(r.investor.name)}</a></td>\n'
+            f'        <td class="num">{format_number(r.projects)}</td><td class="num">{trieu(r.current.plan)}</td>'
+            f'<td class="num">{trieu(r.current.disbursed)}</td>\n'
+            f'        <td class="num rate {rate_class(r.current.rate)}">{pct(r.current.rate)}</td>'
+            f'<td class="num">{pct(r.extended.rate)}</td>\n'
+            f"        <td>{tags}</td>\n"
+            f'        <td class="num">{trieu(pace) if pace else ""}</td></tr>')
+    return mark_safe("".join(out))  # noqa: S308 - every text above is escaped, the rest are numbers and URLs
